@@ -1,0 +1,26 @@
+import type { ContentFile } from './articles/types.ts';
+
+/** Where content files (settings and articles) come from: a directory locally, a bucket on AWS. */
+export interface ContentSource {
+  /** Every file under the content root, paths relative to it with forward slashes. */
+  list(): Promise<ContentFile[]>;
+  /** One file, or undefined when it does not exist. */
+  read(path: string): Promise<Uint8Array | undefined>;
+}
+
+/** Where the public site (feeds, pages) is written: a directory locally, a bucket on AWS. */
+export interface SiteOutput {
+  write(path: string, body: string | Uint8Array, contentType: string): Promise<void>;
+}
+
+/** Designer-editable templates by file name (e.g. `article.html`). */
+export interface TemplateSource {
+  load(name: string): Promise<string>;
+}
+
+/** Structured, one-line-per-event logging. */
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}

@@ -1,0 +1,98 @@
+import pLimit from 'p-limit';
+import { loadArticles, type LoadedContent } from '../articles/load.ts';
+import { formatProblem } from '../articles/types.ts';
+import { SettingsError } from '../errors.ts';
+import { renderAtom } from '../feeds/atom.ts';
+import { renderJsonFeed } from '../feeds/json.ts';
+import { renderRss } from '../feeds/rss.ts';
+import type { ContentSource, Logger, SiteOutput, TemplateSource } from '../ports.ts';
+import { parseSettings, SETTINGS_FILE, type Settings } from '../settings.ts';
+import { articlePath, FEED_PATHS } from '../urls.ts';
+import { PAGE_TEMPLATE_FILES, renderArticlePage, renderIndexPage, type PageTemplates } from './pages.ts';
+
+export interface BuildDeps {
+  content: ContentSource;
+  output: SiteOutput;
+  templates: TemplateSource;
+  log: Logger;
+}
+
+export interface BuildReport extends LoadedContent {
+  settings: Settings;
+  /** Paths written to the site output. */
+  written: string[];
+  /** Items each feed carries (at most the settings' `feedItems`). */
+  feedItems: number;
+}
+
+export const CONTENT_TYPES = {
+  rss: 'application/rss+xml; charset=utf-8',
+  atom: 'application/atom+xml; charset=utf-8',
+  json: 'application/feed+json; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+} as const;
+
+/** Reads and validates the publication settings from a content source. */
+export async function loadSettings(content: ContentSource): Promise<Settings> {
+  const bytes = await content.read(SETTINGS_FILE);
+  if (!bytes) throw new SettingsError(`${SETTINGS_FILE}: not found in the content directory`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (cause) {
+    throw new SettingsError(`${SETTINGS_FILE}: not valid UTF-8 text`, { cause });
+  }
+  return parseSettings(text);
+}
+
+export async function loadPageTemplates(templates: TemplateSource): Promise<PageTemplates> {
+  const [layout, article, index] = await Promise.all([
+    templates.load(PAGE_TEMPLATE_FILES.layout),
+    templates.load(PAGE_TEMPLATE_FILES.article),
+    templates.load(PAGE_TEMPLATE_FILES.index),
+  ]);
+  return { layout, article, index };
+}
+
+/**
+ * Builds the public site: RSS, Atom and JSON feeds of the newest articles, a page per article and an
+ * index. Broken articles are reported and left out; everything else is still published.
+ */
+export async function buildSite(deps: BuildDeps, now: Date): Promise<BuildReport> {
+  const settings = await loadSettings(deps.content);
+  const [files, templates, stylesheet] = await Promise.all([
+    deps.content.list(),
+    loadPageTemplates(deps.templates),
+    deps.templates.load('style.css'),
+  ]);
+  const loaded = loadArticles(files, settings, now);
+  for (const problem of loaded.problems) deps.log.error(formatProblem(problem), { file: problem.file, line: problem.line });
+  for (const warning of loaded.warnings) deps.log.warn(formatProblem(warning), { file: warning.file, line: warning.line });
+
+  const inFeeds = loaded.articles.slice(0, settings.feedItems);
+  const written: string[] = [];
+  const write = async (path: string, body: string, type: string) => {
+    await deps.output.write(path, body, type);
+    written.push(path);
+  };
+  const limit = pLimit(16);
+  await Promise.all(
+    loaded.articles.map((article) =>
+      limit(() => write(articlePath(article.slug), renderArticlePage(templates, settings, article), CONTENT_TYPES.html)),
+    ),
+  );
+  await write('index.html', renderIndexPage(templates, settings, loaded.articles), CONTENT_TYPES.html);
+  await write('style.css', stylesheet, CONTENT_TYPES.css);
+  // Feeds last: a reader never sees an item whose page is not there yet.
+  await write(FEED_PATHS.rss, renderRss(settings, inFeeds), CONTENT_TYPES.rss);
+  await write(FEED_PATHS.atom, renderAtom(settings, inFeeds), CONTENT_TYPES.atom);
+  await write(FEED_PATHS.json, renderJsonFeed(settings, inFeeds), CONTENT_TYPES.json);
+  deps.log.info('site built', {
+    published: loaded.articles.length,
+    inFeeds: inFeeds.length,
+    problems: loaded.problems.length,
+    skipped: loaded.skipped.length,
+  });
+  return { ...loaded, settings, written, feedItems: inFeeds.length };
+}

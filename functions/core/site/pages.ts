@@ -1,0 +1,79 @@
+import Mustache from 'mustache';
+import type { Article } from '../articles/types.ts';
+import type { Settings } from '../settings.ts';
+import { articlePath, feedUrls, siteUrlFor } from '../urls.ts';
+
+export interface PageTemplates {
+  layout: string;
+  article: string;
+  index: string;
+}
+
+export const PAGE_TEMPLATE_FILES = { layout: 'layout.html', article: 'article.html', index: 'index.html' } as const;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+// Building an Intl formatter is costly (milliseconds): one per language, reused.
+function formatDate(date: Date, language: string): string {
+  let formatter = formatters.get(language);
+  if (!formatter) {
+    try {
+      formatter = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' });
+    } catch {
+      formatter = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' });
+    }
+    formatters.set(language, formatter);
+  }
+  return formatter.format(date);
+}
+
+function articleView(article: Article, settings: Settings) {
+  return {
+    title: article.title,
+    url: article.url,
+    path: articlePath(article.slug),
+    author: article.author ?? settings.author.name,
+    summary: article.summary,
+    image: article.image,
+    html: article.html,
+    tags: article.tags,
+    hasTags: article.tags.length > 0,
+    date: article.date.toISOString(),
+    dateText: formatDate(article.date, settings.language),
+    updated: article.updated.getTime() !== article.date.getTime() ? article.updated.toISOString() : undefined,
+    updatedText: formatDate(article.updated, settings.language),
+  };
+}
+
+function page(templates: PageTemplates, settings: Settings, title: string, root: string, body: string, canonical: string): string {
+  const feeds = feedUrls(settings.siteUrl);
+  return Mustache.render(templates.layout, {
+    lang: settings.language,
+    title,
+    siteTitle: settings.title,
+    description: settings.description,
+    copyright: settings.copyright,
+    root,
+    canonical,
+    feeds,
+    body,
+  });
+}
+
+/** The HTML page of one article, at the URL its feeds link to. */
+export function renderArticlePage(templates: PageTemplates, settings: Settings, article: Article): string {
+  const body = Mustache.render(templates.article, { article: articleView(article, settings), site: { title: settings.title } });
+  return page(templates, settings, `${article.title} · ${settings.title}`, '../', body, article.url);
+}
+
+/** The index of every published article, newest first, linking the three feeds. */
+export function renderIndexPage(templates: PageTemplates, settings: Settings, articles: Article[]): string {
+  const feeds = feedUrls(settings.siteUrl);
+  const body = Mustache.render(templates.index, {
+    site: { title: settings.title, description: settings.description },
+    articles: articles.map((a) => articleView(a, settings)),
+    empty: articles.length === 0,
+    feeds,
+  });
+  return page(templates, settings, settings.title, '', body, siteUrlFor(settings.siteUrl, ''));
+}

@@ -1,0 +1,33 @@
+/** Every public URL of the site is built here, from the settings' `siteUrl` (which ends in `/`). */
+export const FEED_PATHS = { rss: 'feed.xml', atom: 'atom.xml', json: 'feed.json' } as const;
+
+export function articlePath(slug: string): string {
+  return `articles/${slug}.html`;
+}
+
+export function siteUrlFor(siteUrl: string, path: string): string {
+  return new URL(path, siteUrl).toString();
+}
+
+export function articleUrl(siteUrl: string, slug: string): string {
+  return siteUrlFor(siteUrl, articlePath(slug));
+}
+
+export function feedUrls(siteUrl: string): { rss: string; atom: string; json: string } {
+  return {
+    rss: siteUrlFor(siteUrl, FEED_PATHS.rss),
+    atom: siteUrlFor(siteUrl, FEED_PATHS.atom),
+    json: siteUrlFor(siteUrl, FEED_PATHS.json),
+  };
+}
+
+/**
+ * The permanent id of an article: a tag URI (RFC 4151) from the site's host, the day the article was
+ * first published and its content file's name, so editing the title, text or slug never changes it.
+ */
+export function articleId(siteUrl: string, published: Date, fileStem: string): string {
+  const host = new URL(siteUrl).hostname;
+  const day = published.toISOString().slice(0, 10);
+  const specific = fileStem.replace(/[^A-Za-z0-9._~\-/]/g, (c) => encodeURIComponent(c));
+  return `tag:${host},${day}:${specific}`;
+}
