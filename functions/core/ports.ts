@@ -24,3 +24,18 @@ export interface Logger {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
+
+/** One raw MIME message for one recipient. */
+export interface OutgoingMessage {
+  /** Envelope sender (bare address). */
+  from: string;
+  /** Envelope recipient (bare address). */
+  to: string;
+  /** The complete message: headers and body, CRLF line endings. */
+  raw: Uint8Array;
+}
+
+/** Sends raw messages: SES SendRawEmail on AWS, an outbox directory locally. */
+export interface Mailer {
+  send(message: OutgoingMessage): Promise<{ messageId: string }>;
+}
