@@ -1,21 +1,44 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { jsonLogger } from '../adapters/json-logger.ts';
+import { S3ContentSource } from '../adapters/s3-content.ts';
+import { S3SiteOutput } from '../adapters/s3-output.ts';
+import { FileTemplateSource } from '../adapters/fs-templates.ts';
 import type { BuildDeps } from '../core/site/build.ts';
 import { readEnv } from './env.ts';
 import { localBuildDeps } from './local.ts';
+import { DEFAULT_TEMPLATES } from './paths.ts';
 
-/** Site-build dependencies for the feeds Lambda, from its environment. */
-export function feedsDepsFromEnv(env: NodeJS.ProcessEnv = process.env): BuildDeps {
-  const config = readEnv(
-    {
-      CONTENT_DIR: z.string().min(1),
-      SITE_DIR: z.string().min(1),
-      TEMPLATES_DIR: z.string().min(1).optional(),
-    },
-    env,
-  );
-  return localBuildDeps(
-    { content: config.CONTENT_DIR, out: config.SITE_DIR, templates: config.TEMPLATES_DIR },
-    jsonLogger({ service: 'feeds' }),
-  );
+const name = z.string().min(1);
+
+export interface FeedsClients {
+  /** The S3 client to use for buckets; by default one for the Lambda's own region and credentials. */
+  s3?: S3Client;
+}
+
+/**
+ * Site-build dependencies for the feeds Lambda, from its environment: buckets on AWS
+ * (`CONTENT_BUCKET`, optional `CONTENT_PREFIX`, `SITE_BUCKET`), directories elsewhere (`CONTENT_DIR`,
+ * `SITE_DIR`). Templates come from `TEMPLATES_DIR`, or the project's `templates/`.
+ */
+export function feedsDepsFromEnv(env: NodeJS.ProcessEnv = process.env, clients: FeedsClients = {}): BuildDeps {
+  const log = jsonLogger({ service: 'feeds' });
+  if (env.CONTENT_BUCKET !== undefined || env.SITE_BUCKET !== undefined) {
+    const config = readEnv(
+      { CONTENT_BUCKET: name, CONTENT_PREFIX: z.string().optional(), SITE_BUCKET: name, TEMPLATES_DIR: name.optional() },
+      env,
+    );
+    const s3 = clients.s3 ?? new S3Client({});
+    return {
+      content: new S3ContentSource(s3, { bucket: config.CONTENT_BUCKET, prefix: config.CONTENT_PREFIX }),
+      output: new S3SiteOutput(s3, { bucket: config.SITE_BUCKET }),
+      templates: new FileTemplateSource(config.TEMPLATES_DIR ?? DEFAULT_TEMPLATES),
+      log,
+    };
+  }
+  if (env.CONTENT_DIR === undefined && env.SITE_DIR === undefined) {
+    throw new Error('Set CONTENT_BUCKET and SITE_BUCKET (on AWS) or CONTENT_DIR and SITE_DIR (on one machine) to say where the site is built from and to');
+  }
+  const config = readEnv({ CONTENT_DIR: name, SITE_DIR: name, TEMPLATES_DIR: name.optional() }, env);
+  return localBuildDeps({ content: config.CONTENT_DIR, out: config.SITE_DIR, templates: config.TEMPLATES_DIR }, log);
 }

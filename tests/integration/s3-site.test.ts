@@ -1,0 +1,166 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { S3ContentSource } from '../../functions/adapters/s3-content.ts';
+import { S3SiteOutput } from '../../functions/adapters/s3-output.ts';
+import { handler, useDeps } from '../../functions/handlers/feeds.ts';
+import { feedsDepsFromEnv } from '../../functions/wiring/feeds.ts';
+import { lambdaContext, s3Event } from '../helpers/events.ts';
+import { ROOT } from '../helpers/cli.ts';
+import { articleText, settingsYaml } from '../helpers/factories.ts';
+
+const BUCKETS = ['content', 'site', 'adapters'];
+let server: ChildProcess;
+let directory: string;
+let s3: S3Client;
+
+/**
+ * Starts s3rver in its own Node process on a free loopback port. Its list continuation tokens use
+ * DES, which Node 20 offers only with the OpenSSL legacy provider.
+ */
+async function startS3rver(dir: string): Promise<{ child: ChildProcess; port: number }> {
+  const script = `
+    const S3rver = require('s3rver');
+    new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(dir)},
+      configureBuckets: ${JSON.stringify(BUCKETS.map((name) => ({ name })))} })
+      .run().then((a) => console.log('listening ' + a.port));`;
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  const port = Number(/^listening (\d+)$/.exec(line)?.[1]);
+  if (!port) throw new Error(`s3rver did not start: ${line}`);
+  return { child, port };
+}
+
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), 's3rver-'));
+  const started = await startS3rver(directory);
+  server = started.child;
+  s3 = new S3Client({
+    endpoint: `http://127.0.0.1:${started.port}`,
+    forcePathStyle: true,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+});
+
+afterAll(() => {
+  s3?.destroy();
+  server?.kill();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+afterEach(() => useDeps(undefined));
+
+async function put(bucket: string, key: string, body: string): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+}
+
+async function get(bucket: string, key: string): Promise<{ body: string; type?: string; cache?: string }> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return { body: await object.Body!.transformToString(), type: object.ContentType, cache: object.CacheControl };
+}
+
+async function keys(bucket: string): Promise<string[]> {
+  const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+  return (page.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+describe('S3 content source', () => {
+  it('lists every file under its prefix, relative to it, leaving out folder markers and hidden files', async () => {
+    await put('adapters', 'pub/publication.yaml', 'title: x\n');
+    await put('adapters', 'pub/articles/b.md', 'B');
+    await put('adapters', 'pub/articles/a b.md', 'A');
+    await put('adapters', 'pub/articles/.DS_Store', 'junk');
+    await put('adapters', 'pub/drafts/', '');
+    await put('adapters', 'other/articles/c.md', 'C');
+    const source = new S3ContentSource(s3, { bucket: 'adapters', prefix: '/pub/' });
+    const files = await source.list();
+    expect(files.map((f) => [f.path, new TextDecoder().decode(f.bytes)])).toEqual([
+      ['articles/a b.md', 'A'],
+      ['articles/b.md', 'B'],
+      ['publication.yaml', 'title: x\n'],
+    ]);
+    expect(new TextDecoder().decode(await source.read('articles/b.md'))).toBe('B');
+    expect(await source.read('articles/missing.md')).toBeUndefined();
+    await expect(source.read('../other/articles/c.md')).rejects.toThrow('outside the content location');
+  });
+
+  it('pages through more objects than one listing returns', async () => {
+    const bodies = Array.from({ length: 1005 }, (_, i) => `articles/p-${String(i).padStart(4, '0')}.md`);
+    for (let i = 0; i < bodies.length; i += 100) await Promise.all(bodies.slice(i, i + 100).map((key) => put('adapters', `many/${key}`, key)));
+    const files = await new S3ContentSource(s3, { bucket: 'adapters', prefix: 'many' }).list();
+    expect(files).toHaveLength(1005);
+    expect(new TextDecoder().decode(files[1004]!.bytes)).toBe('articles/p-1004.md');
+  });
+
+  it('says which object it could not read when the bucket does not exist', async () => {
+    const source = new S3ContentSource(s3, { bucket: 'no-such-bucket' });
+    await expect(source.read('publication.yaml')).rejects.toThrow('s3://no-such-bucket/publication.yaml cannot be read');
+  });
+});
+
+describe('S3 site output', () => {
+  it('stores each file with its Content-Type and a Cache-Control fitting how often it changes', async () => {
+    const output = new S3SiteOutput(s3, { bucket: 'adapters', prefix: 'www' });
+    await output.write('feed.xml', '<rss/>', 'application/rss+xml; charset=utf-8');
+    await output.write('articles/é.html', '<p>é</p>', 'text/html; charset=utf-8');
+    await output.write('style.css', 'body{}', 'text/css; charset=utf-8');
+    expect(await get('adapters', 'www/feed.xml')).toEqual({ body: '<rss/>', type: 'application/rss+xml; charset=utf-8', cache: 'public, max-age=300' });
+    expect(await get('adapters', 'www/articles/é.html')).toMatchObject({ body: '<p>é</p>', type: 'text/html; charset=utf-8' });
+    expect((await get('adapters', 'www/articles/é.html')).cache).toMatch(/^public, max-age=300\b/);
+    expect((await get('adapters', 'www/style.css')).cache).toBe('public, max-age=3600');
+  });
+});
+
+describe('feeds Lambda handler on AWS wiring', () => {
+  it('rebuilds the site from the content bucket into the site bucket on an S3 event', async () => {
+    await put('content', 'publication.yaml', settingsYaml());
+    await put('content', 'articles/first.md', articleText({ title: 'First', date: '2024-11-19T09:00:00Z' }));
+    await put('content', 'articles/second.md', articleText({ title: 'Second & last', date: '2024-11-20T09:00:00Z', slug: 'second' }));
+    await put('content', 'articles/broken.md', '---\ntitle: Broken\ndate: last Tuesday\n---\n');
+    const logs: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((line) => (logs.push(String(line)), true));
+    useDeps(feedsDepsFromEnv({ CONTENT_BUCKET: 'content', SITE_BUCKET: 'site' }, { s3 }));
+    const result = await handler(s3Event('content', ['articles/second.md']), lambdaContext());
+    spy.mockRestore();
+
+    expect(result).toMatchObject({ published: 2, inFeeds: 2, written: 7 });
+    expect(result.problems).toEqual([expect.stringMatching(/^articles\/broken\.md:3: /)]);
+    expect(await keys('site')).toEqual(['articles/first.html', 'articles/second.html', 'atom.xml', 'feed.json', 'feed.xml', 'index.html', 'style.css']);
+
+    const rss = await get('site', 'feed.xml');
+    expect(rss.type).toBe('application/rss+xml; charset=utf-8');
+    expect(rss.cache).toBe('public, max-age=300');
+    expect(parseRssFeed(rss.body).items!.map((i) => i.title)).toEqual(['Second & last', 'First']);
+    const atom = await get('site', 'atom.xml');
+    expect(atom.type).toBe('application/atom+xml; charset=utf-8');
+    expect(parseAtomFeed(atom.body).entries!.map((e) => e.links?.[0]?.href)).toEqual(['https://gazette.example.org/news/articles/second.html', 'https://gazette.example.org/news/articles/first.html']);
+    const json = await get('site', 'feed.json');
+    expect(json.type).toBe('application/feed+json; charset=utf-8');
+    expect(parseJsonFeed(JSON.parse(json.body)).items!.map((i) => i.url)).toEqual([
+      'https://gazette.example.org/news/articles/second.html',
+      'https://gazette.example.org/news/articles/first.html',
+    ]);
+    const page = await get('site', 'articles/second.html');
+    expect(page.type).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain('Second &amp; last');
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'site', Key: 'style.css' }));
+    expect(head.ContentType).toBe('text/css; charset=utf-8');
+    expect(logs.map((l) => JSON.parse(l))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ message: 'rebuild requested', changed: ['articles/second.md'], service: 'feeds' })]),
+    );
+  });
+
+  it('says where to build from when neither buckets nor directories are set', () => {
+    expect(() => feedsDepsFromEnv({})).toThrow('Set CONTENT_BUCKET and SITE_BUCKET (on AWS) or CONTENT_DIR and SITE_DIR');
+    expect(() => feedsDepsFromEnv({ CONTENT_BUCKET: 'content' })).toThrow('Environment variable SITE_BUCKET is required');
+  });
+});
