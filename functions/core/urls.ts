@@ -31,3 +31,22 @@ export function articleId(siteUrl: string, published: Date, fileStem: string): s
   const specific = fileStem.replace(/[^A-Za-z0-9._~\-/]/g, (c) => encodeURIComponent(c));
   return `tag:${host},${day}:${specific}`;
 }
+
+/** The archive page of one digest issue (the email's "view in browser" link). */
+export function issueArchivePath(issueId: string): string {
+  return `issues/${issueId}.html`;
+}
+
+export function issueArchiveUrl(siteUrl: string, issueId: string): string {
+  return siteUrlFor(siteUrl, issueArchivePath(issueId));
+}
+
+/** The one-click unsubscribe endpoint of the HTTP API (`apiUrl` ends in `/`) for one token. */
+export function unsubscribeUrl(apiUrl: string, token: string): string {
+  return `${new URL('unsubscribe', apiUrl).toString()}?token=${encodeURIComponent(token)}`;
+}
+
+/** The double opt-in confirmation endpoint for one token. */
+export function confirmUrl(apiUrl: string, token: string): string {
+  return `${new URL('confirm', apiUrl).toString()}?token=${encodeURIComponent(token)}`;
+}
