@@ -1,0 +1,95 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryStore } from '../../core/sending/ports.ts';
+import type { ClaimOutcome, DeliveryStatus } from '../../core/sending/types.ts';
+import { isConditionFailed } from './table.ts';
+
+const key = (issueId: string, subscriberId: string) => ({ pk: `ISSUE#${issueId}`, sk: `DLV#${subscriberId}` });
+
+/** Delivery records in the single DynamoDB table: conditional writes make each send happen once. */
+export class DynamoDeliveryStore implements DeliveryStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async claim(issueId: string, subscriberId: string, now: Date, inDoubtMs: number): Promise<ClaimOutcome> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...key(issueId, subscriberId), status: 'sending', claimedAt: now.toISOString(), attempts: 1 },
+          // New, released after a transient failure, or claimed so long ago that the claim is in doubt.
+          ConditionExpression: 'attribute_not_exists(pk) OR #s = :released OR (#s = :sending AND claimedAt < :doubt)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':released': 'released',
+            ':sending': 'sending',
+            ':doubt': new Date(now.getTime() - inDoubtMs).toISOString(),
+          },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key(issueId, subscriberId), ConsistentRead: true }));
+    const status = Item?.status as DeliveryStatus | undefined;
+    if (status === 'sent' || status === 'failed' || status === 'skipped') return status;
+    return 'busy';
+  }
+
+  async markSent(issueId: string, subscriberId: string, messageId: string, now: Date): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: key(issueId, subscriberId),
+        UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :now',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':m': messageId, ':now': now.toISOString() },
+      }),
+    );
+  }
+
+  async markFailed(issueId: string, subscriberId: string, reason: string, now: Date): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: key(issueId, subscriberId),
+        UpdateExpression: 'SET #s = :failed, failure = :r, failedAt = :now',
+        ConditionExpression: '#s <> :sent',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':failed': 'failed', ':r': reason.slice(0, 500), ':now': now.toISOString(), ':sent': 'sent' },
+      }),
+    ).catch((error) => {
+      if (!isConditionFailed(error)) throw error;
+    });
+  }
+
+  async markSkipped(issueId: string, subscriberId: string, reason: string, now: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...key(issueId, subscriberId), status: 'skipped', reason, skippedAt: now.toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async release(issueId: string, subscriberId: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: key(issueId, subscriberId),
+        UpdateExpression: 'SET #s = :released',
+        ConditionExpression: '#s = :sending',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':released': 'released', ':sending': 'sending' },
+      }),
+    ).catch((error) => {
+      if (!isConditionFailed(error)) throw error;
+    });
+  }
+}

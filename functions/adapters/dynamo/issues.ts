@@ -1,0 +1,234 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { IssueStore } from '../../core/sending/ports.ts';
+import type { BatchMessage, IssueCounts, IssueRecord, ListState } from '../../core/sending/types.ts';
+import { date, isConditionFailed } from './table.ts';
+
+const issueKey = (id: string) => ({ pk: `ISSUE#${id}`, sk: 'ISSUE' });
+const batchKey = (id: string, n: number) => ({ pk: `ISSUE#${id}`, sk: `BATCH#${String(n).padStart(6, '0')}` });
+const listKey = (listId: string) => ({ pk: `LIST#${listId}`, sk: 'STATE' });
+
+function fromItem(item: Record<string, unknown>): IssueRecord {
+  return {
+    id: String(item.id),
+    listId: String(item.listId),
+    scheduledFor: date(item.scheduledFor)!,
+    windowStart: date(item.windowStart)!,
+    windowEnd: date(item.windowEnd)!,
+    articleIds: (item.articleIds as string[]) ?? [],
+    subject: String(item.subject),
+    html: String(item.html),
+    text: String(item.text),
+    status: item.status as IssueRecord['status'],
+    batchesPlanned: Number(item.batchesPlanned ?? 0),
+    planComplete: Boolean(item.planComplete),
+    planCursor: typeof item.planCursor === 'string' ? item.planCursor : undefined,
+    batchesDone: Number(item.batchesDone ?? 0),
+    sent: Number(item.sent ?? 0),
+    skipped: Number(item.skipped ?? 0),
+    failed: Number(item.failed ?? 0),
+    pausedUntil: date(item.pausedUntil),
+    createdAt: date(item.createdAt)!,
+    sentAt: date(item.sentAt),
+  };
+}
+
+/** Issues, batches and list state in the single DynamoDB table. */
+export class DynamoIssueStore implements IssueStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async getListState(listId: string): Promise<ListState> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: listKey(listId), ConsistentRead: true }));
+    return {
+      watermark: date(Item?.watermark),
+      lastIssueId: typeof Item?.lastIssueId === 'string' ? Item.lastIssueId : undefined,
+      openIssueId: typeof Item?.openIssueId === 'string' ? Item.openIssueId : undefined,
+    };
+  }
+
+  async openIssue(listId: string, issueId: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: listKey(listId),
+          UpdateExpression: 'SET openIssueId = :id',
+          ConditionExpression: 'attribute_not_exists(openIssueId) OR openIssueId = :id',
+          ExpressionAttributeValues: { ':id': issueId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async createIssue(issue: IssueRecord): Promise<'created' | 'exists'> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...issueKey(issue.id),
+            ...issue,
+            scheduledFor: issue.scheduledFor.toISOString(),
+            windowStart: issue.windowStart.toISOString(),
+            windowEnd: issue.windowEnd.toISOString(),
+            createdAt: issue.createdAt.toISOString(),
+            pausedUntil: issue.pausedUntil?.toISOString(),
+            sentAt: issue.sentAt?.toISOString(),
+            gsi1pk: `ISSUES#${issue.listId}`,
+            gsi1sk: issue.id,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (isConditionFailed(error)) return 'exists';
+      throw error;
+    }
+  }
+
+  async getIssue(issueId: string): Promise<IssueRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: issueKey(issueId), ConsistentRead: true }));
+    return Item ? fromItem(Item) : undefined;
+  }
+
+  async putBatch(batch: BatchMessage): Promise<'created' | 'exists'> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...batchKey(batch.issueId, batch.batch), ...batch, status: 'queued' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (isConditionFailed(error)) return 'exists';
+      throw error;
+    }
+  }
+
+  async getBatch(issueId: string, batch: number): Promise<BatchMessage | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: batchKey(issueId, batch), ConsistentRead: true }));
+    return Item ? { issueId, batch, recipients: Item.recipients as BatchMessage['recipients'] } : undefined;
+  }
+
+  async advancePlan(
+    issueId: string,
+    expectedBatches: number,
+    next: { batchesPlanned: number; planCursor?: string | undefined; planComplete: boolean },
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: issueKey(issueId),
+          UpdateExpression: `SET batchesPlanned = :next, planComplete = :done, #s = :sending${next.planCursor ? ', planCursor = :cursor' : ' REMOVE planCursor'}`,
+          ConditionExpression: 'batchesPlanned = :expected AND planComplete = :false',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':next': next.batchesPlanned,
+            ':done': next.planComplete,
+            ':expected': expectedBatches,
+            ':false': false,
+            ':sending': 'sending',
+            ...(next.planCursor ? { ':cursor': next.planCursor } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async completeBatch(issueId: string, batch: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: batchKey(issueId, batch),
+          UpdateExpression: 'SET #s = :done',
+          ConditionExpression: 'attribute_exists(pk) AND #s = :queued',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':done': 'done', ':queued': 'queued' },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+    // Counted only by the caller whose update moved the batch to done: each batch counts once.
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: issueKey(issueId),
+        UpdateExpression: 'ADD batchesDone :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+    return true;
+  }
+
+  async addCounts(issueId: string, counts: IssueCounts): Promise<void> {
+    const parts = (['sent', 'skipped', 'failed'] as const).filter((k) => (counts[k] ?? 0) > 0);
+    if (parts.length === 0) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: issueKey(issueId),
+        UpdateExpression: `ADD ${parts.map((k) => `${k} :${k}`).join(', ')}`,
+        ExpressionAttributeValues: Object.fromEntries(parts.map((k) => [`:${k}`, counts[k]])),
+      }),
+    );
+  }
+
+  async pauseIssue(issueId: string, until: Date): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: issueKey(issueId),
+        UpdateExpression: 'SET pausedUntil = :until',
+        ExpressionAttributeValues: { ':until': until.toISOString() },
+      }),
+    );
+  }
+
+  async finishIssue(issue: Pick<IssueRecord, 'id' | 'listId' | 'windowEnd'>, now: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: issueKey(issue.id),
+          UpdateExpression: 'SET #s = :sent, sentAt = :now REMOVE pausedUntil',
+          ConditionExpression: 'planComplete = :true AND batchesDone = batchesPlanned AND #s <> :sent',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString(), ':true': true },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      const current = await this.getIssue(issue.id);
+      if (current?.status !== 'sent') return false;
+    }
+    // The watermark moves only after the issue is recorded as sent; repeated calls change nothing.
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: listKey(issue.listId),
+          UpdateExpression: 'SET watermark = :w, lastIssueId = :id REMOVE openIssueId',
+          ConditionExpression: 'openIssueId = :id',
+          ExpressionAttributeValues: { ':w': issue.windowEnd.toISOString(), ':id': issue.id },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,79 @@
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * The single table (same shape as the CDK stack's):
+ *
+ * | item          | pk                | sk               | gsi1pk           | gsi1sk |
+ * |---------------|-------------------|------------------|------------------|--------|
+ * | subscriber    | `SUB#<id>`        | `PROFILE`        | `STATE#<state>`  | `<id>` |
+ * | list state    | `LIST#<listId>`   | `STATE`          |                  |        |
+ * | issue         | `ISSUE#<issueId>` | `ISSUE`          | `ISSUES#<listId>`| `<issueId>` |
+ * | batch         | `ISSUE#<issueId>` | `BATCH#<000001>` |                  |        |
+ * | delivery      | `ISSUE#<issueId>` | `DLV#<subId>`    |                  |        |
+ *
+ * Access patterns: a subscriber by id (= by address); confirmed subscribers page by page (gsi1,
+ * `STATE#confirmed`); counts by state (gsi1, Select COUNT); an issue, its batches and deliveries by
+ * issue id; the newest issues of a list (gsi1, `ISSUES#<listId>`, descending). Pending subscribers
+ * carry `ttl` (epoch seconds) so DynamoDB removes unconfirmed addresses.
+ */
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  index: 'gsi1',
+  indexPartitionKey: 'gsi1pk',
+  indexSortKey: 'gsi1sk',
+  ttlAttribute: 'ttl',
+} as const;
+
+export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** Creates the table when it does not exist (local stand-in and tests; the CDK stack creates it on AWS). */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'gsi1pk', AttributeType: 'S' },
+          { AttributeName: 'gsi1sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'gsi1',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  for (let i = 0; i < 100; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`table ${tableName} did not become active`);
+}
+
+export function isConditionFailed(error: unknown): boolean {
+  return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+export const iso = (d: Date | undefined): string | undefined => d?.toISOString();
+export const date = (s: unknown): Date | undefined => (typeof s === 'string' ? new Date(s) : undefined);
+

@@ -1,0 +1,28 @@
+/**
+ * Spaces calls evenly at `ratePerSecond` (a virtual schedule, so many callers waiting at once are
+ * released one interval apart rather than in a burst).
+ */
+export class Pacer {
+  private next = 0;
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly clock: () => number = () => performance.now(),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {
+    if (!(ratePerSecond > 0)) throw new Error('send rate must be positive');
+  }
+
+  /** Resolves when the caller may make its call. */
+  async take(): Promise<void> {
+    const interval = 1000 / this.ratePerSecond;
+    const now = this.clock();
+    const slot = Math.max(now, this.next);
+    this.next = slot + interval;
+    if (slot > now) await this.sleep(slot - now);
+  }
+
+  /** Pushes every later slot back (after the service said we were too fast). */
+  backOff(ms: number): void {
+    this.next = Math.max(this.next, this.clock() + ms);
+  }
+}

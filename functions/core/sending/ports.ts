@@ -1,0 +1,75 @@
+import type { BatchMessage, ClaimOutcome, IssueCounts, IssueRecord, ListState } from './types.ts';
+
+/** Issues, their batches and the list's watermark. Every write that matters is conditional. */
+export interface IssueStore {
+  getListState(listId: string): Promise<ListState>;
+  /** Marks `issueId` as the list's open issue; false when another issue is open. */
+  openIssue(listId: string, issueId: string): Promise<boolean>;
+  /** Creates the issue unless it exists. */
+  createIssue(issue: IssueRecord): Promise<'created' | 'exists'>;
+  getIssue(issueId: string): Promise<IssueRecord | undefined>;
+  /** Records a batch before it is enqueued; 'exists' when a previous attempt already did. */
+  putBatch(batch: BatchMessage): Promise<'created' | 'exists'>;
+  getBatch(issueId: string, batch: number): Promise<BatchMessage | undefined>;
+  /**
+   * Moves planning on from `expectedBatches` planned batches to `next`; false when another attempt
+   * already did. `planCursor` is the id of the last subscriber enqueued.
+   */
+  advancePlan(
+    issueId: string,
+    expectedBatches: number,
+    next: { batchesPlanned: number; planCursor?: string | undefined; planComplete: boolean },
+  ): Promise<boolean>;
+  /** Marks one batch done (each batch counts once); false when it was already done. */
+  completeBatch(issueId: string, batch: number): Promise<boolean>;
+  addCounts(issueId: string, counts: IssueCounts): Promise<void>;
+  pauseIssue(issueId: string, until: Date): Promise<void>;
+  /**
+   * When planning is complete and every batch is done: marks the issue sent and moves the list's
+   * watermark to its window end. Safe to call any number of times; true once the issue is sent.
+   */
+  finishIssue(issue: Pick<IssueRecord, 'id' | 'listId' | 'windowEnd'>, now: Date): Promise<boolean>;
+}
+
+/** One record per (issue, subscriber): the guard that makes every digest go out at most once. */
+export interface DeliveryStore {
+  /**
+   * Claims the right to send. 'claimed' when there is no record, the record was released, or an
+   * earlier claim has been in doubt for longer than `inDoubtMs`; otherwise what the record says.
+   */
+  claim(issueId: string, subscriberId: string, now: Date, inDoubtMs: number): Promise<ClaimOutcome>;
+  markSent(issueId: string, subscriberId: string, messageId: string, now: Date): Promise<void>;
+  markFailed(issueId: string, subscriberId: string, reason: string, now: Date): Promise<void>;
+  /** Records a recipient who is no longer confirmed; false when a record already exists. */
+  markSkipped(issueId: string, subscriberId: string, reason: string, now: Date): Promise<boolean>;
+  /** Gives a claim back after a transient failure, so a retry may claim it at once. */
+  release(issueId: string, subscriberId: string): Promise<void>;
+}
+
+/** The delivery queue (SQS on AWS, in-process locally). */
+export interface DeliveryQueue {
+  enqueue(message: BatchMessage): Promise<void>;
+}
+
+/** What goes into an issue, chosen and rendered once (articles since the watermark, MJML to HTML). */
+export interface ComposedIssue {
+  windowStart: Date;
+  articleIds: string[];
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface IssueComposer {
+  /** Undefined when no article falls in the window: no articles, no issue. */
+  compose(input: { issueId: string; watermark: Date | undefined; sendTime: Date }): Promise<ComposedIssue | undefined>;
+}
+
+/** Builds each recipient's raw message from an issue rendered once. */
+export interface IssueMessages {
+  forRecipient(recipient: { id: string; email: string; unsubscribeToken: string }, now: Date): Uint8Array;
+}
+
+export interface MessageFactory {
+  forIssue(issue: IssueRecord): IssueMessages;
+}
