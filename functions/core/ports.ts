@@ -33,6 +33,8 @@ export interface OutgoingMessage {
   to: string;
   /** The complete message: headers and body, CRLF line endings. */
   raw: Uint8Array;
+  /** Labels the mail service carries into its events (SES message tags), e.g. issue and subscriber ids. */
+  tags?: Record<string, string>;
 }
 
 /** Sends raw messages: SES SendRawEmail on AWS, an outbox directory locally. */
