@@ -1,0 +1,211 @@
+import { escapeHtml, truncateAtWord } from '../articles/html.ts';
+import type { Article } from '../articles/types.ts';
+import type { Settings } from '../settings.ts';
+import { issueArchiveUrl } from '../urls.ts';
+import { fillText, renderEmail, type EmailTemplate } from './templates.ts';
+import { htmlToText, wrap } from './text.ts';
+
+/**
+ * Per-recipient placeholders in a rendered digest. The digest is rendered once per issue; each
+ * recipient's message replaces these by cheap substitution (see message.ts).
+ */
+export const DIGEST_PLACEHOLDERS = {
+  unsubscribeUrl: '%%unsubscribe_url%%',
+  recipientEmail: '%%recipient_email%%',
+} as const;
+
+/** Gmail clips HTML over 102 KB; this leaves room for the per-recipient values. */
+export const HTML_BUDGET_BYTES = 100_000;
+
+export interface RenderedDigest {
+  issueId: string;
+  subject: string;
+  /** The HTML part, with the placeholders still in it. */
+  html: string;
+  /** The plain-text part, with the placeholders still in it. */
+  text: string;
+  preheader: string;
+  /** Articles with a card in the email (fewer than the issue's when the HTML had to shrink). */
+  articleCount: number;
+  /** Articles in the issue (the archive page shows them all). */
+  issueArticleCount: number;
+  /** The mode actually used: `full` falls back to `summary` when the HTML would be clipped. */
+  mode: 'summary' | 'full';
+  htmlBytes: number;
+}
+
+export interface DigestInput {
+  settings: Settings;
+  issueId: string;
+  /** The issue's articles, newest first (see selectIssueArticles). */
+  articles: readonly Article[];
+  /** The scheduled time of the issue (the date shown in the header). */
+  scheduledTime: Date;
+  template: EmailTemplate;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A long date in the schedule's time zone and the publication's language. */
+export function formatIssueDate(date: Date, language: string, timeZone: string): string {
+  const key = `${language} ${timeZone}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    try {
+      formatter = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone });
+    } catch {
+      formatter = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone });
+    }
+    formatters.set(key, formatter);
+  }
+  return formatter.format(date);
+}
+
+// Content must never be mistaken for a placeholder: `%%` in a value is broken up.
+const guard = (text: string): string => text.replaceAll('%%', '%\u200b%');
+const guardHtml = (html: string): string => html.replaceAll('%%', '%&#37;');
+
+/** Images in article HTML: an `alt` always, no fixed size, never wider than the card. */
+export function fitImages(html: string): string {
+  return html.replace(/<img\b([^>]*?)\s*\/?>/gi, (_, attrs: string) => {
+    const kept = attrs.replace(/\s(?:width|height|style)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '');
+    const alt = /\salt\s*=/i.test(kept) ? '' : ' alt=""';
+    return `<img${kept}${alt} style="display:block;max-width:100%;height:auto;border:0;">`;
+  });
+}
+
+function subjectFor(settings: Settings, articles: readonly Article[]): string {
+  const more = articles.length > 1 ? ` + ${articles.length - 1} more` : '';
+  return fillText(settings.digest.subject, { lead: articles[0]?.title ?? '', more, count: articles.length, publication: settings.title }).trim();
+}
+
+function preheaderFor(articles: readonly Article[]): string {
+  return truncateAtWord(articles[0]?.summary ?? '', 150);
+}
+
+interface Layout {
+  mode: 'summary' | 'full';
+  cards: number;
+}
+
+function cardView(article: Article, settings: Settings, full: boolean) {
+  return {
+    title: guard(article.title),
+    url: article.url,
+    author: article.author ? guard(article.author) : undefined,
+    dateText: formatIssueDate(article.date, settings.language, settings.digest.schedule.timezone),
+    summary: guard(article.summary),
+    image: article.image,
+    full,
+    html: full ? guardHtml(fitImages(article.html)) : '',
+  };
+}
+
+function moreText(hidden: number): string {
+  return hidden === 1 ? 'One more article is in this issue.' : `${hidden} more articles are in this issue.`;
+}
+
+function renderText(input: DigestInput, layout: Layout, archiveUrl: string, dateText: string): string {
+  const { settings, articles } = input;
+  const lines: string[] = [`${settings.title} · ${dateText}`, `View this issue in your browser: ${archiveUrl}`, ''];
+  articles.slice(0, layout.cards).forEach((article, i) => {
+    const byline = [article.author, formatIssueDate(article.date, settings.language, settings.digest.schedule.timezone)].filter(Boolean).join(' · ');
+    lines.push('', `${i + 1}. ${guard(article.title)}`, `   ${guard(byline)}`, '');
+    lines.push(layout.mode === 'full' ? guard(htmlToText(article.html)) : wrap(guard(article.summary), 72, '   '));
+    lines.push('', `   Read more: ${article.url}`, '');
+  });
+  const hidden = articles.length - layout.cards;
+  if (hidden > 0) lines.push('', `${moreText(hidden)} Read the whole issue: ${archiveUrl}`, '');
+  lines.push(
+    '',
+    '-- ',
+    wrap(`You are receiving this because ${DIGEST_PLACEHOLDERS.recipientEmail} subscribed to the ${settings.title} email digest.`),
+    `Unsubscribe: ${DIGEST_PLACEHOLDERS.unsubscribeUrl}`,
+    `Website: ${settings.siteUrl}`,
+    wrap(settings.digest.postalAddress),
+  );
+  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+}
+
+export interface DigestRecipientValues {
+  email: string;
+  unsubscribeUrl: string;
+}
+
+/** The HTML and text one recipient sees (what their message carries); for previews and archives. */
+export function personaliseDigest(rendered: RenderedDigest, values: DigestRecipientValues): { html: string; text: string } {
+  const fill = (body: string, escape: (v: string) => string) =>
+    body.replaceAll(DIGEST_PLACEHOLDERS.unsubscribeUrl, escape(values.unsubscribeUrl)).replaceAll(DIGEST_PLACEHOLDERS.recipientEmail, escape(values.email));
+  return { html: fill(rendered.html, escapeHtml), text: fill(rendered.text, (v) => v) };
+}
+
+/**
+ * Renders one issue's digest once: subject, HTML and text with per-recipient placeholders. The HTML
+ * is kept under Gmail's clipping size: `full` falls back to summaries, then to fewer cards with a
+ * link to the issue's archive page.
+ */
+export async function renderDigest(input: DigestInput): Promise<RenderedDigest> {
+  const { settings, articles, issueId } = input;
+  if (articles.length === 0) throw new RangeError('an issue needs at least one article');
+  const subject = subjectFor(settings, articles);
+  const preheader = preheaderFor(articles);
+  const archiveUrl = issueArchiveUrl(settings.siteUrl, issueId);
+  const dateText = formatIssueDate(input.scheduledTime, settings.language, settings.digest.schedule.timezone);
+
+  const render = (layout: Layout) => {
+    const hidden = articles.length - layout.cards;
+    return renderEmail(input.template, {
+      lang: settings.language,
+      subject: guard(subject),
+      preheader: guard(preheader),
+      publication: guard(settings.title),
+      description: guard(settings.description),
+      siteUrl: settings.siteUrl,
+      siteHost: new URL(settings.siteUrl).host,
+      issueDate: dateText,
+      archiveUrl,
+      postalAddress: guard(settings.digest.postalAddress),
+      articles: articles.slice(0, layout.cards).map((a) => cardView(a, settings, layout.mode === 'full')),
+      more: hidden > 0,
+      moreText: moreText(hidden),
+      unsubscribeUrl: DIGEST_PLACEHOLDERS.unsubscribeUrl,
+      recipientEmail: DIGEST_PLACEHOLDERS.recipientEmail,
+    });
+  };
+  const fits = (html: string) => Buffer.byteLength(html) <= HTML_BUDGET_BYTES;
+
+  let layout: Layout = { mode: settings.digest.mode, cards: articles.length };
+  let html = await render(layout);
+  if (!fits(html) && layout.mode === 'full') {
+    layout = { mode: 'summary', cards: articles.length };
+    html = await render(layout);
+  }
+  if (!fits(html)) {
+    // Fewest cards known to fit is searched for between 1 and the count that did not.
+    let low = 1;
+    let high = layout.cards - 1;
+    let best: { layout: Layout; html: string } | undefined;
+    while (low <= high) {
+      const cards = Math.floor((low + high) / 2);
+      const candidate = await render({ mode: 'summary', cards });
+      if (fits(candidate)) {
+        best = { layout: { mode: 'summary', cards }, html: candidate };
+        low = cards + 1;
+      } else {
+        high = cards - 1;
+      }
+    }
+    if (best) ({ layout, html } = best);
+  }
+  return {
+    issueId,
+    subject,
+    html,
+    text: renderText(input, layout, archiveUrl, dateText),
+    preheader,
+    articleCount: layout.cards,
+    issueArticleCount: articles.length,
+    mode: layout.mode,
+    htmlBytes: Buffer.byteLength(html),
+  };
+}

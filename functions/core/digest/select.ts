@@ -1,0 +1,99 @@
+import { Cron } from 'croner';
+import type { Article } from '../articles/types.ts';
+import type { DigestSettings } from '../settings.ts';
+import { DigestError } from './errors.ts';
+
+const DAY_MS = 86_400_000;
+
+export interface SelectionOptions {
+  /** The scheduled time of the previous sent issue; undefined before the first issue. */
+  watermark: Date | undefined;
+  /** The scheduled time of this issue. */
+  sendTime: Date;
+  maxArticles: number;
+  lookbackDays: number;
+}
+
+/**
+ * The articles one issue carries: published after the watermark (before the first issue, after
+ * `sendTime - lookbackDays`) and at or before the send time, newest first, at most `maxArticles`.
+ * An empty result means there is no issue.
+ */
+export function selectIssueArticles(articles: readonly Article[], opts: SelectionOptions): Article[] {
+  const after = (opts.watermark ?? new Date(opts.sendTime.getTime() - opts.lookbackDays * DAY_MS)).getTime();
+  const until = opts.sendTime.getTime();
+  return articles
+    .filter((a) => !a.draft && a.date.getTime() > after && a.date.getTime() <= until)
+    .sort((a, b) => b.date.getTime() - a.date.getTime() || (a.slug < b.slug ? -1 : 1))
+    .slice(0, opts.maxArticles);
+}
+
+/** The id of the issue scheduled at `scheduledTime`: UTC to the minute, URL-safe, e.g. `2024-11-25T0700Z`. */
+export function issueIdFor(scheduledTime: Date): string {
+  const iso = scheduledTime.toISOString();
+  return `${iso.slice(0, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}Z`;
+}
+
+/** The scheduled time an issue id stands for; undefined when it is not an issue id. */
+export function issueTime(issueId: string): Date | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2})(\d{2})Z$/.exec(issueId);
+  if (!m) return undefined;
+  const date = new Date(`${m[1]}T${m[2]}:${m[3]}:00Z`);
+  return Number.isNaN(date.getTime()) || issueIdFor(date) !== issueId ? undefined : date;
+}
+
+/** The digest schedule (cron in its IANA time zone), able to say when issues go out. */
+export class IssueSchedule {
+  private readonly cron: Cron;
+
+  constructor(schedule: DigestSettings['schedule']) {
+    try {
+      this.cron = new Cron(schedule.cron, { timezone: schedule.timezone, paused: true });
+    } catch (cause) {
+      throw new DigestError(`digest.schedule.cron: "${schedule.cron}" is not a cron pattern: ${(cause as Error).message}`, { cause });
+    }
+  }
+
+  /** The first scheduled time at or after `time`. */
+  atOrAfter(time: Date): Date | undefined {
+    return this.cron.nextRun(new Date(time.getTime() - 1)) ?? undefined;
+  }
+
+  /** The last scheduled time strictly before `time`. */
+  before(time: Date): Date | undefined {
+    return this.cron.previousRuns(1, time)[0];
+  }
+}
+
+export interface PastIssue {
+  id: string;
+  scheduledTime: Date;
+  articles: Article[];
+}
+
+/**
+ * The issues the schedule has sent up to `now`, derived from the articles alone: each scheduled time
+ * that had articles in (previous scheduled time, scheduled time] is one issue, carrying the newest
+ * `maxArticles` of them. Newest issue first, at most `limit` issues. An issue skipped because it had no
+ * articles leaves the watermark where it was, so these windows are the ones the sender uses.
+ */
+export function pastIssues(articles: readonly Article[], digest: DigestSettings, now: Date, limit: number): PastIssue[] {
+  const schedule = new IssueSchedule(digest.schedule);
+  const newestFirst = articles.filter((a) => !a.draft).sort((a, b) => b.date.getTime() - a.date.getTime() || (a.slug < b.slug ? -1 : 1));
+  const issues: PastIssue[] = [];
+  let current: { issue: PastIssue; from: number } | undefined;
+  for (const article of newestFirst) {
+    const t = article.date.getTime();
+    if (current && t > current.from) {
+      if (current.issue.articles.length < digest.maxArticles) current.issue.articles.push(article);
+      continue;
+    }
+    const scheduled = schedule.atOrAfter(article.date);
+    if (!scheduled || scheduled.getTime() > now.getTime()) continue;
+    if (issues.length === limit) break;
+    const issue: PastIssue = { id: issueIdFor(scheduled), scheduledTime: scheduled, articles: [article] };
+    issues.push(issue);
+    current = { issue, from: schedule.before(scheduled)?.getTime() ?? Number.NEGATIVE_INFINITY };
+  }
+  return issues;
+}
