@@ -1,4 +1,4 @@
-import { listHeader, parseMailbox, phrase, simpleHeader } from '../mime/headers.ts';
+import { listHeader, phrase, simpleHeader } from '../mime/headers.ts';
 import { compileMessage } from '../mime/message.ts';
 import type { Settings } from '../settings.ts';
 import { unsubscribeUrl } from '../urls.ts';
@@ -37,13 +37,11 @@ export function compileDigestMessage(
 ): CompiledDigest {
   const digest = settings.digest;
   const issueId = options.issueId ?? rendered.issueId;
-  const from = parseMailbox(digest.from);
-  const domain = options.messageIdDomain ?? from.address.slice(from.address.lastIndexOf('@') + 1);
   const mailto = `mailto:${digest.unsubscribeMailto}?subject=unsubscribe`;
   const compiled = compileMessage(rendered, {
     from: digest.from,
     replyTo: digest.replyTo,
-    messageIdDomain: domain,
+    messageIdDomain: options.messageIdDomain,
     placeholders: Object.values(DIGEST_PLACEHOLDERS),
     staticHeaders: [
       simpleHeader('List-Id', `${phrase(settings.title)} <${digest.listId}>`),

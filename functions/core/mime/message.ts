@@ -20,8 +20,8 @@ export interface CompileOptions {
   /** `Name <address>` or a bare address. */
   from: string;
   replyTo?: string | undefined;
-  /** Domain of the Message-ID (the sender's domain). */
-  messageIdDomain: string;
+  /** Domain of the Message-ID; default: the sender's domain. */
+  messageIdDomain?: string | undefined;
   /** Per-recipient placeholders that may occur in `html` and `text`. */
   placeholders?: readonly string[];
   /** Extra header fields that are the same for every recipient, already formatted. */
@@ -87,7 +87,8 @@ function compileBody(content: string, placeholders: readonly string[], html: boo
 export function compileMessage(content: MessageContent, options: CompileOptions): CompiledMessage {
   const from = parseMailbox(options.from);
   const replyTo = options.replyTo ? parseMailbox(options.replyTo) : undefined;
-  if (!DOMAIN.test(options.messageIdDomain)) throw new MimeError(`"${oneLine(options.messageIdDomain)}" is not a domain for a Message-ID`);
+  const domain = options.messageIdDomain ?? from.address.slice(from.address.lastIndexOf('@') + 1);
+  if (!DOMAIN.test(domain)) throw new MimeError(`"${oneLine(domain)}" is not a domain for a Message-ID`);
   const placeholders = options.placeholders ?? [];
   const bodies = [compileBody(content.text, placeholders, false), compileBody(content.html, placeholders, true)];
   const boundary = `=_${createHash('sha256').update(content.subject).update(content.text).update(content.html).digest('base64url').slice(0, 28)}`;
@@ -105,7 +106,6 @@ export function compileMessage(content: MessageContent, options: CompileOptions)
   const partHeads = [Buffer.from(partHead('text/plain'), 'ascii'), Buffer.from(`\r\n${partHead('text/html')}`, 'ascii')];
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'ascii');
   const softBreak = Buffer.from(SOFT_BREAK, 'ascii');
-  const domain = options.messageIdDomain;
 
   return {
     envelopeFrom: from.address,

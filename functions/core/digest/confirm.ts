@@ -1,0 +1,49 @@
+import type { Settings } from '../settings.ts';
+import { buildMessage, type MessageContent } from '../mime/message.ts';
+import { renderEmail, type EmailTemplate } from './templates.ts';
+import { wrap } from './text.ts';
+
+/** Where the confirmation link goes in a rendered confirmation mail; filled per message. */
+export const CONFIRM_PLACEHOLDER = '%%confirm_url%%';
+
+/**
+ * Renders the double opt-in confirmation mail (templates/confirm.mjml) once: subject, HTML and text
+ * with the confirmation link as a placeholder.
+ */
+export async function renderConfirmation(settings: Settings, template: EmailTemplate): Promise<MessageContent> {
+  const subject = `Confirm your subscription to ${settings.title}`;
+  const html = await renderEmail(template, {
+    lang: settings.language,
+    subject,
+    publication: settings.title,
+    postalAddress: settings.digest.postalAddress,
+    confirmUrl: CONFIRM_PLACEHOLDER,
+  });
+  const text = [
+    wrap(`Someone, probably you, asked to receive the ${settings.title} email digest at this address. Open this link to confirm; until you do, we send you nothing else:`),
+    '',
+    CONFIRM_PLACEHOLDER,
+    '',
+    wrap('If you did not ask for this, ignore this message and you will not hear from us again.'),
+    '',
+    '-- ',
+    wrap(settings.digest.postalAddress),
+    '',
+  ].join('\n');
+  return { subject, html, text };
+}
+
+/** The raw confirmation message for one address, with its confirmation link (see urls.ts confirmUrl). */
+export function buildConfirmationMessage(
+  rendered: MessageContent,
+  settings: Settings,
+  recipient: { email: string; confirmUrl: string; date?: Date },
+): Buffer {
+  return buildMessage(rendered, {
+    from: settings.digest.from,
+    replyTo: settings.digest.replyTo,
+    to: recipient.email,
+    values: { [CONFIRM_PLACEHOLDER]: recipient.confirmUrl },
+    ...(recipient.date ? { date: recipient.date } : {}),
+  });
+}
