@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
+import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
+
+/** ESM bundles still meet CommonJS dependencies that call `require`; this gives them one. */
+export const ESM_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** The Lambda runtime provides the AWS SDK v3; bundling it would only add weight. */
+export const EXTERNAL_MODULES = ['@aws-sdk/*'];
+
+/** Where bundles that render find the templates (copied beside `index.mjs`). */
+export const BUNDLED_TEMPLATES_DIR = '/var/task/templates';
+
+const TARGET = 'node20';
+const MAIN_FIELDS = ['module', 'main'];
+
+/** Bundling for one function: local esbuild, ESM, source maps, templates copied in when it renders. */
+export function bundlingOptions(withTemplates: boolean): BundlingOptions {
+  return {
+    forceDockerBundling: false,
+    format: OutputFormat.ESM,
+    target: TARGET,
+    mainFields: MAIN_FIELDS,
+    banner: ESM_BANNER,
+    externalModules: EXTERNAL_MODULES,
+    minify: true,
+    sourceMap: true,
+    sourcesContent: false,
+    ...(withTemplates && {
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (inputDir: string, outputDir: string) => [`cp -R "${join(inputDir, 'templates')}" "${join(outputDir, 'templates')}"`],
+      },
+    }),
+  };
+}
+
+/** The same build as esbuild options, for measuring bundles outside a synth (see tests/bench/bundles.ts). */
+export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [join(PROJECT_ROOT, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: TARGET,
+    mainFields: MAIN_FIELDS,
+    banner: { js: ESM_BANNER },
+    external: EXTERNAL_MODULES,
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    metafile: true,
+    logLevel: 'silent',
+  };
+}

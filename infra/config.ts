@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Node } from 'constructs';
+import { parseSettings, SETTINGS_FILE, type Settings } from '../functions/core/settings.ts';
+import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
+
+/** Everything the stack is built from: the publication's settings and the deployment's context values. */
+export interface StackConfig {
+  /** `prod` keeps data when the stack is deleted (retain, deletion protection); any other stage does not. */
+  stage: string;
+  production: boolean;
+  settings: Settings;
+  contentDir: string;
+  /** The SES identity mail is sent from: a verified domain (`news.example.com`) or address. */
+  senderIdentity: string;
+  /** Name of the SSM SecureString parameter that holds the token signing key. */
+  tokenSecretParam: string;
+  /** The account's SES maximum send rate (messages per second), shared by the delivery workers. */
+  sesMaxSendRate: number;
+  /** Delivery workers running at once (2 to 1000). */
+  deliverConcurrency: number;
+  /** Site rebuilds running at once; 0 leaves them unreserved (for accounts with the minimum concurrency quota). */
+  feedsConcurrency: number;
+  alarmEmail: string | undefined;
+  /** A custom domain for the site and API, with an ACM certificate for it in us-east-1. */
+  domainName: string | undefined;
+  certificateArn: string | undefined;
+  /** False builds placeholder code instead of bundling the handlers (fast synth for assertions). */
+  bundle: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function text(node: Node, key: string): string | undefined {
+  const raw: unknown = node.tryGetContext(key);
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  return String(raw).trim();
+}
+
+function number(node: Node, key: string, fallback: number, min: number, max: number): number {
+  const raw = text(node, key);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(`context ${key}: must be a number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+/** The bare address of a mailbox such as `Daily Brief <brief@news.example.com>`. */
+export function mailboxAddress(mailbox: string): string {
+  return (/<([^<>]+)>\s*$/.exec(mailbox)?.[1] ?? mailbox).trim().toLowerCase();
+}
+
+/** Whether mail from `address` may be sent through SES `identity` (the address itself or its domain). */
+export function identityCovers(identity: string, address: string): boolean {
+  const id = identity.toLowerCase();
+  return id.includes('@') ? id === address : address.endsWith(`@${id}`);
+}
+
+/** Reads the deployment's context (`-c key=value` or infra/cdk.json) and the publication's settings. */
+export function readConfig(node: Node): StackConfig {
+  const contentDir = resolve(PROJECT_ROOT, text(node, 'contentDir') ?? 'content');
+  const settingsPath = join(contentDir, SETTINGS_FILE);
+  let settingsText: string;
+  try {
+    settingsText = readFileSync(settingsPath, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(`${settingsPath}: cannot be read`, { cause });
+  }
+  const settings = parseSettings(settingsText, settingsPath);
+  const from = mailboxAddress(settings.digest.from);
+  const senderIdentity = (text(node, 'senderIdentity') ?? from.split('@')[1]!).toLowerCase();
+  if (!identityCovers(senderIdentity, from)) {
+    throw new ConfigError(`digest.from ${from} is not covered by the SES identity ${senderIdentity}: send from that domain or set -c senderIdentity=${from}`);
+  }
+  const stage = text(node, 'stage') ?? 'dev';
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(stage)) throw new ConfigError(`context stage: lower-case letters, digits and dashes, got "${stage}"`);
+  const domainName = text(node, 'domainName');
+  const certificateArn = text(node, 'certificateArn');
+  if ((domainName === undefined) !== (certificateArn === undefined)) {
+    throw new ConfigError('context domainName and certificateArn go together (an ACM certificate in us-east-1 for the domain)');
+  }
+  return {
+    stage,
+    production: stage === 'prod',
+    settings,
+    contentDir,
+    senderIdentity,
+    tokenSecretParam: text(node, 'tokenSecretParam') ?? `/newsletter/${stage}/token-secret`,
+    sesMaxSendRate: number(node, 'sesMaxSendRate', 14, 1, 10_000),
+    deliverConcurrency: number(node, 'deliverConcurrency', 2, 2, 1000),
+    feedsConcurrency: number(node, 'feedsConcurrency', 1, 0, 1000),
+    alarmEmail: text(node, 'alarmEmail'),
+    domainName,
+    certificateArn,
+    bundle: text(node, 'bundle') !== 'false',
+  };
+}

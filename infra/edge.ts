@@ -1,0 +1,78 @@
+import { Duration, Fn } from 'aws-cdk-lib';
+import { CfnStage, HttpApi, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { API_PREFIX } from './functions.ts';
+
+export interface EdgeProps {
+  siteBucket: IBucket;
+  domainName: string | undefined;
+  certificateArn: string | undefined;
+}
+
+/** Steady request rates for the API, per second; bursts may reach twice as much. */
+export const API_RATE_LIMIT = 50;
+/** Subscribing sends a mail, so it is held much lower against mail bombing. */
+export const SUBSCRIBE_RATE_LIMIT = 5;
+
+/**
+ * What readers reach: one CloudFront domain serving the site bucket (through origin access
+ * control; the bucket stays private) and, under `/api/*`, the HTTP API. One origin means the
+ * subscribe form posts to its own site (no CORS), links in mail share the site's domain, and a
+ * custom domain needs one certificate.
+ */
+export class Edge extends Construct {
+  readonly api: HttpApi;
+  readonly distribution: cloudfront.Distribution;
+
+  constructor(scope: Construct, id: string, props: EdgeProps) {
+    super(scope, id);
+    this.api = new HttpApi(this, 'Api', { description: 'Newsletter subscribe, confirm and unsubscribe', createDefaultStage: false });
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: API_RATE_LIMIT, burstLimit: API_RATE_LIMIT * 2 },
+    });
+    // CloudFormation's own key names: this map is passed through as written.
+    (stage.node.defaultChild as CfnStage).routeSettings = {
+      [`POST ${API_PREFIX}/subscribe`]: { ThrottlingRateLimit: SUBSCRIBE_RATE_LIMIT, ThrottlingBurstLimit: SUBSCRIBE_RATE_LIMIT * 2 },
+    };
+
+    const apiDomain = Fn.select(2, Fn.split('/', this.api.apiEndpoint));
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'Newsletter site, feeds and API',
+      defaultRootObject: 'index.html',
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      ...(props.domainName && props.certificateArn
+        ? {
+            domainNames: [props.domainName],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(props.siteBucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        // Honours the Cache-Control each object was written with (feeds and pages minutes, styles an hour).
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        compress: true,
+      },
+      additionalBehaviors: {
+        [`${API_PREFIX}/*`]: {
+          origin: new HttpOrigin(apiDomain, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY, readTimeout: Duration.seconds(30) }),
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          // Everything but Host, which must name the API's own domain.
+          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
+
+/** What a function is given: each need is one environment variable and the grant that goes with it. */
+export type Need =
+  /** CONTENT_BUCKET: read the settings and articles. */
+  | 'content'
+  /** SITE_BUCKET: write the public site. */
+  | 'site'
+  /** TABLE_NAME: read and write subscribers, issues and deliveries. */
+  | 'table'
+  /** QUEUE_URL: send delivery batches. */
+  | 'queue'
+  /** TOKEN_SECRET_PARAM: read the token signing key. */
+  | 'secret'
+  /** SES_CONFIGURATION_SET (and MAX_SEND_RATE): send mail from the sender identity only. */
+  | 'mail'
+  /** TEMPLATES_DIR: the templates/ directory is copied into the bundle. */
+  | 'templates';
+
+/** How a function is invoked. */
+export type Trigger =
+  | { kind: 'content-changed' }
+  | { kind: 'http'; routes: `${'GET' | 'POST'} /${string}`[] }
+  | { kind: 'schedule' }
+  | { kind: 'queue' }
+  | { kind: 'ses-events' };
+
+export interface FunctionSpec {
+  /** Handler file `functions/handlers/<name>.ts`, exporting `handler`. */
+  name: string;
+  needs: Need[];
+  trigger: Trigger;
+  /** Renders MJML (and so carries the MJML compiler); every other bundle must stay free of it. */
+  rendersMjml: boolean;
+  memoryMb: number;
+  timeoutSeconds: number;
+}
+
+/** Path prefix of the HTTP API on the site's domain (CloudFront sends `/api/*` to the API). */
+export const API_PREFIX = '/api';
+
+/** Every Lambda function of the product, one line each. */
+export const FUNCTIONS: FunctionSpec[] = [
+  { name: 'feeds', needs: ['content', 'site', 'templates'], trigger: { kind: 'content-changed' }, rendersMjml: false, memoryMb: 1024, timeoutSeconds: 300 },
+  { name: 'subscribe', needs: ['content', 'table', 'secret', 'mail', 'templates'], trigger: { kind: 'http', routes: ['GET /subscribe', 'POST /subscribe'] }, rendersMjml: true, memoryMb: 1024, timeoutSeconds: 15 },
+  { name: 'confirm', needs: ['content', 'table', 'secret', 'templates'], trigger: { kind: 'http', routes: ['GET /confirm'] }, rendersMjml: false, memoryMb: 512, timeoutSeconds: 15 },
+  { name: 'unsubscribe', needs: ['content', 'table', 'secret', 'templates'], trigger: { kind: 'http', routes: ['GET /unsubscribe', 'POST /unsubscribe'] }, rendersMjml: false, memoryMb: 512, timeoutSeconds: 15 },
+  { name: 'plan-issue', needs: ['content', 'site', 'table', 'queue', 'templates'], trigger: { kind: 'schedule' }, rendersMjml: true, memoryMb: 1024, timeoutSeconds: 900 },
+  { name: 'deliver', needs: ['content', 'table', 'secret', 'mail'], trigger: { kind: 'queue' }, rendersMjml: false, memoryMb: 512, timeoutSeconds: 120 },
+  { name: 'ses-events', needs: ['table'], trigger: { kind: 'ses-events' }, rendersMjml: false, memoryMb: 256, timeoutSeconds: 30 },
+];
+
+export function handlerEntry(spec: Pick<FunctionSpec, 'name'>): string {
+  return `functions/handlers/${spec.name}.ts`;
+}
+
+/** Whether the handler file exists yet (only those are bundled and deployed). */
+export function handlerExists(spec: Pick<FunctionSpec, 'name'>): boolean {
+  return existsSync(join(PROJECT_ROOT, handlerEntry(spec)));
+}

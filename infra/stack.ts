@@ -1,0 +1,307 @@
+import { join } from 'node:path';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
+import { BUNDLED_TEMPLATES_DIR, bundlingOptions } from './bundling.ts';
+import type { StackConfig } from './config.ts';
+import { Edge } from './edge.ts';
+import { API_PREFIX, FUNCTIONS, handlerEntry, handlerExists, type FunctionSpec } from './functions.ts';
+import { schedulerCron } from './schedule.ts';
+
+export interface NewsletterStackProps extends StackProps {
+  config: StackConfig;
+  /** The functions to deploy; by default every one in FUNCTIONS whose handler file exists. */
+  functions?: FunctionSpec[];
+}
+
+const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
+
+/** The whole product on AWS: content and site buckets, CDN, HTTP API, schedule, queue, table, SES. */
+export class NewsletterStack extends Stack {
+  readonly functions = new Map<string, NodejsFunction>();
+  private readonly config: StackConfig;
+  private readonly removal: RemovalPolicy;
+  readonly table: dynamodb.Table;
+  readonly contentBucket: s3.Bucket;
+  readonly siteBucket: s3.Bucket;
+  readonly queue: sqs.Queue;
+  readonly deadLetters: sqs.Queue;
+  readonly sesEventsDeadLetters: sqs.Queue;
+  readonly sesEvents: sns.Topic;
+  readonly configurationSet: ses.ConfigurationSet;
+  readonly alarms: sns.Topic;
+  readonly edge: Edge;
+
+  constructor(scope: Construct, id: string, props: NewsletterStackProps) {
+    super(scope, id, props);
+    const config = (this.config = props.config);
+    this.removal = config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Pending subscribers who never confirm are removed by DynamoDB.
+      timeToLiveAttribute: 'ttl',
+      deletionProtection: config.production,
+      removalPolicy: this.removal,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'gsi1',
+      partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+
+    const bucketDefaults: s3.BucketProps = {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: this.removal,
+      autoDeleteObjects: !config.production,
+    };
+    this.contentBucket = new s3.Bucket(this, 'ContentBucket', { ...bucketDefaults, versioned: true });
+    this.siteBucket = new s3.Bucket(this, 'SiteBucket', bucketDefaults);
+
+    this.deadLetters = new sqs.Queue(this, 'DeliveryDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    const deliver = FUNCTIONS.find((f) => f.name === 'deliver')!;
+    this.queue = new sqs.Queue(this, 'DeliveryQueue', {
+      // Lambda's advice: at least six times the worker's timeout, so a batch is never handed out twice at once.
+      visibilityTimeout: Duration.seconds(deliver.timeoutSeconds * 6),
+      retentionPeriod: Duration.days(4),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: 5 },
+    });
+    this.sesEventsDeadLetters = new sqs.Queue(this, 'SesEventsDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+
+    this.sesEvents = new sns.Topic(this, 'SesEvents', { displayName: 'Newsletter SES events', enforceSSL: true });
+    this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    this.configurationSet.addEventDestination('ToSns', {
+      destination: ses.EventDestination.snsTopic(this.sesEvents),
+      events: [ses.EmailSendingEvent.SEND, ses.EmailSendingEvent.REJECT, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+    });
+
+    this.alarms = new sns.Topic(this, 'Alarms', { displayName: 'Newsletter alarms', enforceSSL: true });
+    if (config.alarmEmail) this.alarms.addSubscription(new EmailSubscription(config.alarmEmail));
+
+    this.edge = new Edge(this, 'Edge', { siteBucket: this.siteBucket, domainName: config.domainName, certificateArn: config.certificateArn });
+
+    const specs = props.functions ?? FUNCTIONS.filter(handlerExists);
+    const missing = FUNCTIONS.filter((f) => !specs.some((s) => s.name === f.name)).map(handlerEntry);
+    if (missing.length > 0) Annotations.of(this).addWarningV2('newsletter:missingHandlers', `not deployed (no handler file yet): ${missing.join(', ')}`);
+    for (const spec of specs) this.addFunction(spec);
+
+    const deployment = new BucketDeployment(this, 'ContentUpload', {
+      sources: [Source.asset(config.contentDir)],
+      destinationBucket: this.contentBucket,
+      // Articles the publisher uploads directly are kept.
+      prune: false,
+      memoryLimit: 512,
+    });
+    // Uploads after the content-changed notification exists, so the first deploy builds the site.
+    deployment.node.addDependency(this.contentBucket);
+    for (const fn of this.functions.values()) deployment.node.addDependency(fn);
+
+    this.addAlarm('DeliveryDeadLetterAlarm', 'Delivery batches failed five times and wait in the dead-letter queue',
+      this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }));
+    this.addAlarm('SesEventsDeadLetterAlarm', 'SES events (bounces, complaints) could not be recorded',
+      this.sesEventsDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }));
+    this.checkSettingsAgainstDomain();
+    this.outputs();
+  }
+
+  private addFunction(spec: FunctionSpec): void {
+    const { config } = this;
+    const id = pascal(spec.name);
+    const needs = new Set(spec.needs);
+    const environment: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps' };
+    if (needs.has('content')) environment.CONTENT_BUCKET = this.contentBucket.bucketName;
+    if (needs.has('site')) environment.SITE_BUCKET = this.siteBucket.bucketName;
+    if (needs.has('table')) environment.TABLE_NAME = this.table.tableName;
+    if (needs.has('queue')) environment.QUEUE_URL = this.queue.queueUrl;
+    if (needs.has('secret')) environment.TOKEN_SECRET_PARAM = config.tokenSecretParam;
+    if (needs.has('templates')) environment.TEMPLATES_DIR = BUNDLED_TEMPLATES_DIR;
+    if (needs.has('mail')) environment.SES_CONFIGURATION_SET = this.configurationSet.configurationSetName;
+    if (needs.has('mail') && spec.trigger.kind === 'queue') {
+      // Each worker's share of the account's rate: all of them together never exceed it.
+      environment.MAX_SEND_RATE = String(Math.floor((config.sesMaxSendRate / config.deliverConcurrency) * 100) / 100);
+    }
+
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: this.removal });
+    const fn = new NodejsFunction(this, `${id}Function`, {
+      description: `Newsletter ${spec.name} (${handlerEntry(spec)})`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      environment,
+      logGroup,
+      reservedConcurrentExecutions: spec.trigger.kind === 'content-changed' && config.feedsConcurrency > 0 ? config.feedsConcurrency : undefined,
+      deadLetterQueue: spec.trigger.kind === 'ses-events' ? this.sesEventsDeadLetters : undefined,
+      ...(config.bundle
+        ? {
+            entry: join(PROJECT_ROOT, handlerEntry(spec)),
+            projectRoot: PROJECT_ROOT,
+            depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+            bundling: bundlingOptions(needs.has('templates')),
+          }
+        : { code: lambda.Code.fromInline('exports.handler = async () => ({});'), handler: 'index.handler' }),
+    });
+    this.functions.set(spec.name, fn);
+
+    if (needs.has('content')) this.contentBucket.grantRead(fn);
+    if (needs.has('site')) this.siteBucket.grantPut(fn);
+    if (needs.has('table')) this.table.grantReadWriteData(fn);
+    if (needs.has('queue')) this.queue.grantSendMessages(fn);
+    if (needs.has('secret')) {
+      const name = config.tokenSecretParam.replace(/^\//, '');
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        resources: [this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name })],
+      }));
+    }
+    if (needs.has('mail')) fn.addToRolePolicy(this.sendMailStatement());
+
+    this.connect(spec, fn);
+    this.addAlarm(`${id}ErrorsAlarm`, `The ${spec.name} function failed`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }));
+  }
+
+  /** SendRawEmail from the sender identity only, and only through the configuration set. */
+  private sendMailStatement(): iam.PolicyStatement {
+    const identity = this.config.senderIdentity;
+    return new iam.PolicyStatement({
+      actions: ['ses:SendRawEmail'],
+      resources: [
+        this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+        this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }),
+      ],
+      conditions: { StringLike: { 'ses:FromAddress': identity.includes('@') ? identity : `*@${identity}` } },
+    });
+  }
+
+  private connect(spec: FunctionSpec, fn: NodejsFunction): void {
+    const trigger = spec.trigger;
+    switch (trigger.kind) {
+      case 'content-changed':
+        for (const event of [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED]) {
+          this.contentBucket.addEventNotification(event, new LambdaDestination(fn));
+        }
+        return;
+      case 'http':
+        for (const route of trigger.routes) {
+          const [method, path] = route.split(' ') as [keyof typeof HttpMethod, string];
+          this.edge.api.addRoutes({
+            path: `${API_PREFIX}${path}`,
+            methods: [HttpMethod[method]],
+            integration: new HttpLambdaIntegration(`${pascal(spec.name)}${method}`, fn),
+          });
+        }
+        return;
+      case 'schedule': {
+        const { cron, timezone } = this.config.settings.digest.schedule;
+        new Schedule(this, 'DigestSchedule', {
+          description: `Plans a digest issue: "${cron}" in ${timezone} (content/publication.yaml)`,
+          schedule: ScheduleExpression.expression(schedulerCron(cron), TimeZone.of(timezone)),
+          target: new LambdaInvoke(fn, {
+            // Shaped like an EventBridge scheduled event; `time` is the scheduled time, which keys the issue.
+            input: ScheduleTargetInput.fromObject({
+              id: ContextAttribute.executionId,
+              'detail-type': 'Scheduled Event',
+              source: 'aws.scheduler',
+              time: ContextAttribute.scheduledTime,
+              resources: [ContextAttribute.scheduleArn],
+              detail: {},
+            }),
+            retryAttempts: 3,
+            maxEventAge: Duration.hours(2),
+          }),
+        });
+        return;
+      }
+      case 'queue':
+        fn.addEventSource(new SqsEventSource(this.queue, {
+          batchSize: 1,
+          reportBatchItemFailures: true,
+          // Bounds the workers sending at once, so together they stay within SES's send rate.
+          maxConcurrency: this.config.deliverConcurrency,
+        }));
+        return;
+      case 'ses-events':
+        this.sesEvents.addSubscription(new LambdaSubscription(fn));
+        return;
+    }
+  }
+
+  private addAlarm(id: string, description: string, metric: cloudwatch.IMetric): void {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      alarmDescription: description,
+      metric,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.alarms));
+  }
+
+  /** Links in feeds and mail must point where the stack serves the site and API. */
+  private checkSettingsAgainstDomain(): void {
+    const { settings, domainName } = this.config;
+    const site = new URL(settings.siteUrl);
+    const api = new URL(settings.digest.apiUrl);
+    if (domainName && site.hostname !== domainName) {
+      Annotations.of(this).addWarningV2('newsletter:siteUrl', `siteUrl ${settings.siteUrl} is not on the domain ${domainName} the site is served from`);
+    }
+    if (api.host === site.host && api.pathname !== `${API_PREFIX}/`) {
+      Annotations.of(this).addWarningV2('newsletter:apiUrl', `digest.apiUrl should be ${site.origin}${API_PREFIX}/: the API is served under ${API_PREFIX}/ on the site's domain`);
+    }
+  }
+
+  private outputs(): void {
+    const siteUrl = this.config.domainName ? `https://${this.config.domainName}/` : `https://${this.edge.distribution.distributionDomainName}/`;
+    new CfnOutput(this, 'SiteUrl', { value: siteUrl, description: 'Set siteUrl in content/publication.yaml to this' });
+    new CfnOutput(this, 'ApiUrl', { value: `${siteUrl}${API_PREFIX.slice(1)}/`, description: 'Set digest.apiUrl in content/publication.yaml to this' });
+    new CfnOutput(this, 'ContentBucketName', { value: this.contentBucket.bucketName });
+    new CfnOutput(this, 'SiteBucketName', { value: this.siteBucket.bucketName });
+    new CfnOutput(this, 'DistributionId', { value: this.edge.distribution.distributionId });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'DeliveryQueueUrl', { value: this.queue.queueUrl });
+    new CfnOutput(this, 'DeliveryDeadLetterQueueUrl', { value: this.deadLetters.queueUrl });
+    new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
+    for (const [name, fn] of this.functions) new CfnOutput(this, `${pascal(name)}FunctionName`, { value: fn.functionName });
+  }
+}

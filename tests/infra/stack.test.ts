@@ -1,0 +1,287 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../infra/config.ts';
+import { FUNCTIONS, handlerExists } from '../../infra/functions.ts';
+import { NewsletterStack } from '../../infra/stack.ts';
+import { ROOT, tempTree } from '../helpers/cli.ts';
+import { settingsObject, settingsYaml } from '../helpers/factories.ts';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
+interface Statement { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, any> }
+
+/** Synthesises the stack (placeholder code instead of bundles) from settings and context values. */
+function synth(context: Record<string, string> = {}, settings: Record<string, unknown> = {}, functions = FUNCTIONS) {
+  const contentDir = tempTree({ 'publication.yaml': settingsYaml(settings), 'articles/one.md': '---\ntitle: One\ndate: 2024-01-01T00:00:00Z\n---\nText\n' });
+  const app = new App({ context: { bundle: 'false', contentDir, ...context } });
+  const stack = new NewsletterStack(app, 'Newsletter-test', { config: readConfig(app.node), functions });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+const digest = settingsObject().digest as Record<string, unknown>;
+
+function ofType(template: Template, type: string): Resources {
+  return template.findResources(type) as Resources;
+}
+
+function functionId(template: Template, name: string): string {
+  const [id] = Object.entries(ofType(template, 'AWS::Lambda::Function')).find(([, r]) => String(r.Properties.Description).startsWith(`Newsletter ${name} (`))!;
+  return id;
+}
+
+/** Every IAM statement attached to one function's role. */
+function statementsOf(template: Template, name: string): Statement[] {
+  const fn = ofType(template, 'AWS::Lambda::Function')[functionId(template, name)]!;
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  return Object.values(ofType(template, 'AWS::IAM::Policy'))
+    .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const resources = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+const refersTo = (value: unknown, logicalIdPrefix: string) => JSON.stringify(value).includes(`"${logicalIdPrefix}`);
+
+describe('the CDK stack', () => {
+  let template: Template;
+  let stack: NewsletterStack;
+  beforeAll(() => {
+    ({ template, stack } = synth({}, { digest: { ...digest, schedule: { cron: '30 6 * * 1-5', timezone: 'Europe/London' } } }));
+  });
+
+  it('schedules the plan function from the settings: cron converted, IANA time zone kept', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 6 ? * 2-6 *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [functionId(template, 'plan-issue'), 'Arn'] },
+        Input: Match.serializedJson(Match.objectLike({ time: '<aws.scheduler.scheduled-time>', 'detail-type': 'Scheduled Event' })),
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 3 }),
+      },
+    });
+  });
+
+  it('feeds the delivery worker from a queue with a dead-letter queue, bounded concurrency and partial batch failures', () => {
+    const queues = ofType(template, 'AWS::SQS::Queue');
+    const [queueId, queue] = Object.entries(queues).find(([id]) => id.startsWith('DeliveryQueue'))!;
+    const dlqId = Object.keys(queues).find((id) => id.startsWith('DeliveryDeadLetters'))!;
+    expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 });
+    expect(queue.Properties.VisibilityTimeout).toBe(6 * FUNCTIONS.find((f) => f.name === 'deliver')!.timeoutSeconds);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionName: { Ref: functionId(template, 'deliver') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+      BatchSize: 1,
+    });
+  });
+
+  it("gives each worker its share of SES's send rate", () => {
+    const { template: fast } = synth({ sesMaxSendRate: '50', deliverConcurrency: '4' });
+    const deliver = ofType(fast, 'AWS::Lambda::Function')[functionId(fast, 'deliver')]!;
+    expect(deliver.Properties.Environment.Variables.MAX_SEND_RATE).toBe('12.5');
+    fast.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 4 } });
+  });
+
+  it('keeps one on-demand table with point-in-time recovery, TTL and the gsi1 index', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      GlobalSecondaryIndexes: [{
+        IndexName: 'gsi1',
+        KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'ALL' },
+      }],
+    });
+    expect(Object.values(ofType(template, 'AWS::DynamoDB::Table'))[0]!.DeletionPolicy).toBe('Delete');
+  });
+
+  it('protects data in production: table deletion protection, everything retained', () => {
+    const { template: prod } = synth({ stage: 'prod' });
+    prod.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtectionEnabled: true }) });
+    for (const bucket of Object.values(ofType(prod, 'AWS::S3::Bucket'))) expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(Object.keys(ofType(prod, 'Custom::S3AutoDeleteObjects'))).toEqual([]);
+  });
+
+  it('keeps both buckets private: public access blocked, the site read only by CloudFront through origin access control', () => {
+    const buckets = ofType(template, 'AWS::S3::Bucket');
+    expect(Object.keys(buckets)).toHaveLength(2);
+    for (const bucket of Object.values(buckets)) {
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    }
+    for (const policy of Object.values(ofType(template, 'AWS::S3::BucketPolicy'))) {
+      for (const s of policy.Properties.PolicyDocument.Statement as (Statement & { Principal: unknown })[]) {
+        if (s.Effect === 'Allow') expect(s.Principal).not.toBe('*');
+        if (s.Effect === 'Allow') expect(s.Principal).not.toEqual({ AWS: '*' });
+      }
+    }
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
+      })]) },
+    });
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always' }) });
+    const distribution = Object.values(ofType(template, 'AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
+    const s3Origin = distribution.Origins.find((o: any) => o.S3OriginConfig);
+    expect(s3Origin.OriginAccessControlId).toBeDefined();
+    expect(distribution.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+  });
+
+  it('serves the API under /api/* of the same domain, uncached, with every method, and throttled', () => {
+    const distribution = Object.values(ofType(template, 'AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
+    expect(distribution.CacheBehaviors).toEqual([expect.objectContaining({
+      PathPattern: '/api/*',
+      AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+      OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+    })]);
+    const routes = Object.values(ofType(template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey).sort();
+    expect(routes).toEqual(['GET /api/confirm', 'GET /api/subscribe', 'GET /api/unsubscribe', 'POST /api/subscribe', 'POST /api/unsubscribe']);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      RouteSettings: { 'POST /api/subscribe': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 } },
+    });
+  });
+
+  it('rebuilds the site when content changes, one rebuild at a time', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: { LambdaFunctionConfigurations: [
+        Match.objectLike({ Events: ['s3:ObjectCreated:*'], LambdaFunctionArn: { 'Fn::GetAtt': [functionId(template, 'feeds'), 'Arn'] } }),
+        Match.objectLike({ Events: ['s3:ObjectRemoved:*'] }),
+      ] },
+    });
+    const feeds = ofType(template, 'AWS::Lambda::Function')[functionId(template, 'feeds')]!;
+    expect(feeds.Properties.ReservedConcurrentExecutions).toBe(1);
+    expect(feeds.Properties.Environment.Variables).toMatchObject({ CONTENT_BUCKET: { Ref: expect.stringMatching(/^ContentBucket/) }, SITE_BUCKET: { Ref: expect.stringMatching(/^SiteBucket/) }, TEMPLATES_DIR: '/var/task/templates' });
+    template.hasResourceProperties('Custom::CDKBucketDeployment', { Prune: false, DestinationBucketName: { Ref: Match.stringLikeRegexp('^ContentBucket') } });
+  });
+
+  it('sends SES events through a configuration set to an SNS topic and on to the ses-events function', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: ['send', 'reject', 'bounce', 'complaint'],
+        SnsDestination: { TopicARN: { Ref: Match.stringLikeRegexp('^SesEvents') } },
+      }),
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: Match.stringLikeRegexp('^SesEvents') },
+      Endpoint: { 'Fn::GetAtt': [functionId(template, 'ses-events'), 'Arn'] },
+    });
+  });
+
+  it('lets mail go only from the sender identity, through the configuration set, from its addresses', () => {
+    for (const name of ['subscribe', 'deliver']) {
+      const send = statementsOf(template, name).filter((s) => actions(s).some((a) => a.startsWith('ses:')));
+      expect(send, name).toHaveLength(1);
+      expect(actions(send[0]!)).toEqual(['ses:SendRawEmail']);
+      const [identity, configurationSet] = resources(send[0]!).map((r) => JSON.stringify(r));
+      expect(identity).toContain(':identity/gazette.example.org');
+      expect(configurationSet).toContain(':configuration-set/');
+      expect(send[0]!.Condition).toEqual({ StringLike: { 'ses:FromAddress': '*@gazette.example.org' } });
+    }
+    for (const name of ['feeds', 'confirm', 'unsubscribe', 'plan-issue', 'ses-events']) {
+      expect(statementsOf(template, name).flatMap(actions).filter((a) => a.startsWith('ses:')), name).toEqual([]);
+    }
+  });
+
+  it('gives each function only its own data: no wildcard resources, no grants beyond its needs', () => {
+    for (const spec of FUNCTIONS) {
+      const statements = statementsOf(template, spec.name);
+      for (const s of statements) expect(resources(s), `${spec.name}: ${actions(s).join(',')}`).not.toContain('*');
+      const touches = (prefix: string, logicalId: string) =>
+        statements.some((s) => actions(s).some((a) => a.startsWith(prefix)) && refersTo(s.Resource, logicalId));
+      expect(touches('dynamodb:', 'Table'), spec.name).toBe(spec.needs.includes('table'));
+      expect(touches('s3:GetObject', 'ContentBucket'), spec.name).toBe(spec.needs.includes('content'));
+      expect(touches('s3:PutObject', 'SiteBucket'), spec.name).toBe(spec.needs.includes('site'));
+      expect(touches('sqs:SendMessage', 'DeliveryQueue'), spec.name).toBe(spec.needs.includes('queue'));
+      expect(statements.some((s) => actions(s).includes('ssm:GetParameter')), spec.name).toBe(spec.needs.includes('secret'));
+    }
+    const secret = statementsOf(template, 'deliver').find((s) => actions(s).includes('ssm:GetParameter'))!;
+    expect(JSON.stringify(secret.Resource)).toContain(':parameter/newsletter/dev/token-secret');
+  });
+
+  it('sets the token secret, table and configuration set in the environment of the functions that use them', () => {
+    const env = (name: string) => ofType(template, 'AWS::Lambda::Function')[functionId(template, name)]!.Properties.Environment.Variables;
+    expect(env('deliver')).toMatchObject({ TOKEN_SECRET_PARAM: '/newsletter/dev/token-secret', TABLE_NAME: { Ref: expect.stringMatching(/^Table/) }, SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^ConfigurationSet/) }, MAX_SEND_RATE: '7' });
+    expect(env('plan-issue')).toMatchObject({ QUEUE_URL: { Ref: expect.stringMatching(/^DeliveryQueue/) }, TEMPLATES_DIR: '/var/task/templates' });
+    expect(env('ses-events')).not.toHaveProperty('TOKEN_SECRET_PARAM');
+    expect(env('ses-events')).not.toHaveProperty('TEMPLATES_DIR');
+  });
+
+  it('keeps every function on Node with one month of logs and an errors alarm', () => {
+    for (const spec of FUNCTIONS) {
+      const fn = ofType(template, 'AWS::Lambda::Function')[functionId(template, spec.name)]!;
+      expect(fn.Properties.Runtime).toMatch(/^nodejs\d+\.x$/);
+      const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
+      expect(ofType(template, 'AWS::Logs::LogGroup')[logGroupId]!.Properties.RetentionInDays).toBe(30);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(template, spec.name) } }],
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+      });
+    }
+  });
+
+  it('raises an alarm as soon as a delivery batch lands in the dead-letter queue', () => {
+    const dlqId = Object.keys(ofType(template, 'AWS::SQS::Queue')).find((id) => id.startsWith('DeliveryDeadLetters'))!;
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it('names the site and API URLs to put in the settings', () => {
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['SiteUrl', 'ApiUrl', 'ContentBucketName', 'DeliveryDeadLetterQueueUrl']));
+    expect(stack.functions.size).toBe(FUNCTIONS.length);
+  });
+});
+
+describe('stack configuration', () => {
+  it('refuses a digest sender that the SES identity does not cover', () => {
+    expect(() => synth({ senderIdentity: 'other.example.com' })).toThrow(
+      'digest.from digest@gazette.example.org is not covered by the SES identity other.example.com',
+    );
+  });
+
+  it('accepts an address identity and limits sending to that address', () => {
+    const { template } = synth({ senderIdentity: 'digest@gazette.example.org' });
+    const send = statementsOf(template, 'deliver').find((s) => actions(s).includes('ses:SendRawEmail'))!;
+    expect(send.Condition).toEqual({ StringLike: { 'ses:FromAddress': 'digest@gazette.example.org' } });
+  });
+
+  it('refuses a schedule EventBridge Scheduler cannot express', () => {
+    expect(() => synth({}, { digest: { ...digest, schedule: { cron: '0 7 1 * 1', timezone: 'UTC' } } })).toThrow('restricts both the day of the month and the day of the week');
+  });
+
+  it('deploys exactly the handlers whose files exist, and every handler file is in the function table', () => {
+    const dir = join(ROOT, 'functions/handlers');
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && /^export (async )?(function|const) handler\b/m.test(readFileSync(join(dir, f), 'utf8')))
+      .map((f) => f.replace(/\.ts$/, ''));
+    expect(FUNCTIONS.map((f) => f.name)).toEqual(expect.arrayContaining(files));
+    const app = new App({ context: { bundle: 'false' } });
+    const stack = new NewsletterStack(app, 'Newsletter-existing', { config: readConfig(app.node) });
+    expect([...stack.functions.keys()].sort()).toEqual(FUNCTIONS.filter(handlerExists).map((f) => f.name).sort());
+    expect([...stack.functions.keys()].sort()).toEqual(files.sort());
+  });
+});
