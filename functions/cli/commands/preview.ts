@@ -1,0 +1,85 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadArticles } from '../../core/articles/load.ts';
+import { formatProblem } from '../../core/articles/types.ts';
+import { compileDigestMessage } from '../../core/digest/message.ts';
+import { personaliseDigest, renderDigest } from '../../core/digest/render.ts';
+import { issueDueAt } from '../../core/digest/select.ts';
+import { loadEmailTemplate } from '../../core/digest/templates.ts';
+import { loadSettings } from '../../core/site/build.ts';
+import { normaliseEmail, subscriberId } from '../../core/subscribers/identity.ts';
+import { createToken } from '../../core/tokens.ts';
+import { unsubscribeUrl } from '../../core/urls.ts';
+import { tokenSecret } from '../../wiring/secret.ts';
+import { localBuildDeps } from '../../wiring/local.ts';
+import { consoleLogger } from '../console-logger.ts';
+import { CliError } from '../errors.ts';
+
+interface PreviewOptions {
+  content: string;
+  out: string;
+  to: string;
+  at?: string;
+  templates?: string;
+}
+
+function kilobytes(bytes: number): string {
+  return `${(bytes / 1000).toFixed(1)} KB`;
+}
+
+export function registerPreview(program: Command): void {
+  program
+    .command('preview')
+    .description('write the digest that would go out now (digest.html, digest.txt, digest.eml) as one subscriber would get it')
+    .option('--content <dir>', 'content directory', 'content')
+    .option('--out <dir>', 'output directory', '.preview')
+    .option('--to <address>', 'the subscriber to preview for', 'reader@example.com')
+    .option('--at <time>', 'send time, ISO 8601 (default: now)')
+    .option('--templates <dir>', 'templates directory (default: the bundled templates/)')
+    .action(async (opts: PreviewOptions) => {
+      const address = normaliseEmail(opts.to);
+      if (!address.ok) throw new CliError(`--to: ${address.reason}`, 2);
+      const at = opts.at === undefined ? new Date() : new Date(opts.at);
+      if (Number.isNaN(at.getTime())) throw new CliError(`--at: "${opts.at}" is not an ISO 8601 time such as 2024-11-25T07:00:00Z`, 2);
+
+      const log = consoleLogger();
+      const deps = localBuildDeps({ content: opts.content, out: opts.out, templates: opts.templates }, log);
+      const settings = await loadSettings(deps.content);
+      const loaded = loadArticles(await deps.content.list(), settings, at);
+      for (const problem of loaded.problems) log.error(formatProblem(problem));
+      const issue = issueDueAt(loaded.articles, settings.digest, at);
+      if (!issue) throw new CliError(`no articles published by ${at.toISOString()} in ${opts.content}/articles/: there is no issue to preview`);
+
+      const key = tokenSecret();
+      const rendered = await renderDigest({
+        settings,
+        issueId: issue.id,
+        articles: issue.articles,
+        scheduledTime: issue.scheduledTime,
+        template: await loadEmailTemplate(deps.templates, 'digest.mjml'),
+      });
+      const subscriber = subscriberId(address.email);
+      const token = createToken({ purpose: 'unsubscribe', subscriber, list: settings.digest.listId }, key);
+      const eml = compileDigestMessage(rendered, settings).forRecipient({ email: address.email, subscriberId: subscriber, unsubscribeToken: token, date: at });
+      const personal = personaliseDigest(rendered, { email: address.email, unsubscribeUrl: unsubscribeUrl(settings.digest.apiUrl, token) });
+
+      const out = resolve(opts.out);
+      await mkdir(out, { recursive: true });
+      await Promise.all([
+        writeFile(join(out, 'digest.html'), personal.html),
+        writeFile(join(out, 'digest.txt'), personal.text),
+        writeFile(join(out, 'digest.eml'), eml),
+      ]);
+      const lines = [
+        issue.latestInstead
+          ? `nothing was published in the ${settings.digest.lookbackDays} days before ${at.toISOString()}; previewing the latest issue with articles instead: ${issue.id} (use --at to choose the send time)`
+          : `issue ${issue.id}: the first issue sent at ${at.toISOString()} (look-back ${settings.digest.lookbackDays} days)`,
+        `subject: ${rendered.subject}`,
+        `articles: ${rendered.articleCount}${rendered.articleCount < rendered.issueArticleCount ? ` of ${rendered.issueArticleCount} (the rest are linked from the archive page)` : ''}, ${rendered.mode}`,
+        `HTML: ${kilobytes(rendered.htmlBytes)} (Gmail clips over 102 KB); message: ${kilobytes(eml.length)}`,
+        `wrote ${join(opts.out, 'digest.html')}, digest.txt and digest.eml for ${address.email}`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}
