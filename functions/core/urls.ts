@@ -50,3 +50,8 @@ export function unsubscribeUrl(apiUrl: string, token: string): string {
 export function confirmUrl(apiUrl: string, token: string): string {
   return `${new URL('confirm', apiUrl).toString()}?token=${encodeURIComponent(token)}`;
 }
+
+/** The subscribe endpoint of the HTTP API. */
+export function subscribeUrl(apiUrl: string): string {
+  return new URL('subscribe', apiUrl).toString();
+}

@@ -1,3 +1,4 @@
+import { issueIdFor } from '../digest/select.ts';
 import type { Logger } from '../ports.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import type { DeliveryQueue, IssueComposer, IssueStore } from './ports.ts';
@@ -18,12 +19,6 @@ export type PlanResult =
   | { outcome: 'no-articles'; issueId: string }
   | { outcome: 'blocked'; issueId: string; openIssueId: string }
   | { outcome: 'planned' | 'resumed' | 'already-planned'; issueId: string; batches: number; recipients: number; finished: boolean };
-
-/** An issue's id from its scheduled time: `2024-11-25T0700Z` (UTC, to the minute). */
-export function issueIdFor(scheduledTime: Date): string {
-  const iso = scheduledTime.toISOString();
-  return `${iso.slice(0, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}Z`;
-}
 
 /**
  * Plans the issue for one scheduled time: chooses and renders its articles once, records it under a key

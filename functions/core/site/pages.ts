@@ -45,7 +45,8 @@ function articleView(article: Article, settings: Settings) {
   };
 }
 
-function page(templates: PageTemplates, settings: Settings, title: string, root: string, body: string, canonical: string): string {
+/** Wraps a page body in the layout; `root` is the (relative or absolute) URL of the site's root. */
+export function renderPage(templates: PageTemplates, settings: Settings, title: string, root: string, body: string, canonical: string): string {
   const feeds = feedUrls(settings.siteUrl);
   return Mustache.render(templates.layout, {
     lang: settings.language,
@@ -63,7 +64,7 @@ function page(templates: PageTemplates, settings: Settings, title: string, root:
 /** The HTML page of one article, at the URL its feeds link to. */
 export function renderArticlePage(templates: PageTemplates, settings: Settings, article: Article): string {
   const body = Mustache.render(templates.article, { article: articleView(article, settings), site: { title: settings.title } });
-  return page(templates, settings, `${article.title} · ${settings.title}`, '../', body, article.url);
+  return renderPage(templates, settings, `${article.title} · ${settings.title}`, '../', body, article.url);
 }
 
 /** The index of every published article, newest first, linking the three feeds. */
@@ -75,5 +76,5 @@ export function renderIndexPage(templates: PageTemplates, settings: Settings, ar
     empty: articles.length === 0,
     feeds,
   });
-  return page(templates, settings, settings.title, '', body, siteUrlFor(settings.siteUrl, ''));
+  return renderPage(templates, settings, settings.title, '', body, siteUrlFor(settings.siteUrl, ''));
 }

@@ -1,0 +1,31 @@
+import { compileDigestMessage } from '../digest/message.ts';
+import type { Settings } from '../settings.ts';
+import type { IssueMessages, MessageFactory } from './ports.ts';
+import type { IssueRecord } from './types.ts';
+
+/** Compiles an issue's stored digest into per-recipient raw messages (no rendering here). */
+export class DigestMessageFactory implements MessageFactory {
+  constructor(private readonly settings: Settings) {}
+
+  forIssue(issue: IssueRecord): IssueMessages {
+    const compiled = compileDigestMessage(
+      {
+        issueId: issue.id,
+        subject: issue.subject,
+        html: issue.html,
+        text: issue.text,
+        preheader: '',
+        articleCount: issue.articleIds.length,
+        issueArticleCount: issue.articleIds.length,
+        mode: this.settings.digest.mode,
+        htmlBytes: Buffer.byteLength(issue.html),
+      },
+      this.settings,
+      { issueId: issue.id },
+    );
+    return {
+      forRecipient: (recipient, now) =>
+        compiled.forRecipient({ email: recipient.email, subscriberId: recipient.id, unsubscribeToken: recipient.unsubscribeToken, date: now }),
+    };
+  }
+}

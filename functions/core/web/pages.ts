@@ -1,0 +1,55 @@
+import Mustache from 'mustache';
+import type { TemplateSource } from '../ports.ts';
+import type { Settings } from '../settings.ts';
+import { loadPageTemplates } from '../site/build.ts';
+import { renderPage, type PageTemplates } from '../site/pages.ts';
+import { siteUrlFor, subscribeUrl } from '../urls.ts';
+
+export interface WebTemplates extends PageTemplates {
+  subscribe: string;
+  message: string;
+  unsubscribe: string;
+}
+
+export async function loadWebTemplates(source: TemplateSource): Promise<WebTemplates> {
+  const [pages, subscribe, message, unsubscribe] = await Promise.all([
+    loadPageTemplates(source),
+    source.load('subscribe.html'),
+    source.load('message.html'),
+    source.load('unsubscribe.html'),
+  ]);
+  return { ...pages, subscribe, message, unsubscribe };
+}
+
+function scheduleText(settings: Settings): string {
+  const [minute, hour, dom, , dow] = settings.digest.schedule.cron.split(/\s+/);
+  const days = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+  const time = /^\d+$/.test(hour ?? '') && /^\d+$/.test(minute ?? '') ? ` at ${hour!.padStart(2, '0')}:${minute!.padStart(2, '0')} (${settings.digest.schedule.timezone})` : '';
+  if (dom === '*' && /^\d$/.test(dow ?? '')) return `every ${days[Number(dow) % 7]}${time}`;
+  if (dom === '*' && dow === '*') return `every day${time}`;
+  return 'on a regular schedule';
+}
+
+/** The subscribe form; after a failed attempt it keeps what was typed and says what is wrong. */
+export function renderSubscribePage(templates: WebTemplates, settings: Settings, form: { email?: string; error?: string } = {}): string {
+  const body = Mustache.render(templates.subscribe, {
+    site: { title: settings.title, description: settings.description },
+    schedule: scheduleText(settings),
+    action: subscribeUrl(settings.digest.apiUrl),
+    email: form.email ?? '',
+    error: form.error,
+  });
+  return renderPage(templates, settings, `Subscribe · ${settings.title}`, settings.siteUrl, body, siteUrlFor(settings.siteUrl, 'subscribe.html'));
+}
+
+/** A short result page: a heading and a few sentences. */
+export function renderMessagePage(templates: WebTemplates, settings: Settings, heading: string, paragraphs: string[]): string {
+  const body = Mustache.render(templates.message, { heading, paragraphs, home: settings.siteUrl, site: { title: settings.title } });
+  return renderPage(templates, settings, `${heading} · ${settings.title}`, settings.siteUrl, body, settings.siteUrl);
+}
+
+/** The unsubscribe page: a button that POSTs back to the same link (scanners only GET). */
+export function renderUnsubscribePage(templates: WebTemplates, settings: Settings, action: string): string {
+  const body = Mustache.render(templates.unsubscribe, { action, site: { title: settings.title } });
+  return renderPage(templates, settings, `Unsubscribe · ${settings.title}`, settings.siteUrl, body, settings.siteUrl);
+}

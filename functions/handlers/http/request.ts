@@ -1,0 +1,65 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+
+/** Requests larger than this are refused: a subscribe form is a few hundred bytes. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export class RequestError extends Error {
+  override name = 'RequestError';
+  constructor(readonly status: 400 | 405 | 413 | 415, message: string) {
+    super(message);
+  }
+}
+
+export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+export function method(event: APIGatewayProxyEventV2): string {
+  return event.requestContext?.http?.method?.toUpperCase() ?? 'GET';
+}
+
+export function query(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const fromParams = event.queryStringParameters?.[name];
+  if (fromParams !== undefined) return fromParams;
+  return event.rawQueryString ? (new URLSearchParams(event.rawQueryString).get(name) ?? undefined) : undefined;
+}
+
+/** True when the client asked for JSON rather than a page. */
+export function wantsJson(event: APIGatewayProxyEventV2): boolean {
+  const accept = header(event, 'accept') ?? '';
+  const type = header(event, 'content-type') ?? '';
+  return (/application\/json/i.test(accept) && !/text\/html/i.test(accept)) || (/application\/json/i.test(type) && !/text\/html/i.test(accept));
+}
+
+/**
+ * The request body as fields: a form (`application/x-www-form-urlencoded`) or a JSON object. Bodies that
+ * are too large, not UTF-8, not JSON, or of another type are refused with a status and a clear reason.
+ */
+export function formFields(event: APIGatewayProxyEventV2): Record<string, string> {
+  if (!event.body) return {};
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (bytes.length > MAX_BODY_BYTES) throw new RequestError(413, `request body is over ${MAX_BODY_BYTES / 1024} KB`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new RequestError(400, 'request body is not valid UTF-8');
+  }
+  const type = (header(event, 'content-type') ?? 'application/x-www-form-urlencoded').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/json') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new RequestError(400, 'request body is not valid JSON');
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RequestError(400, 'request body must be a JSON object');
+    return Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  }
+  if (type === 'application/x-www-form-urlencoded' || type === 'text/plain') {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+  throw new RequestError(415, `unsupported content type ${type}: send a form or JSON`);
+}

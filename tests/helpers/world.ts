@@ -1,0 +1,66 @@
+import { SESClient } from '@aws-sdk/client-ses';
+import { DynamoDeliveryStore } from '../../functions/adapters/dynamo/deliveries.ts';
+import { DynamoIssueStore } from '../../functions/adapters/dynamo/issues.ts';
+import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscribers.ts';
+import { FileContentSource } from '../../functions/adapters/fs-content.ts';
+import { FileTemplateSource } from '../../functions/adapters/fs-templates.ts';
+import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
+import type { Mailer } from '../../functions/core/ports.ts';
+import { loadSettings } from '../../functions/core/site/build.ts';
+import { api } from '../../functions/handlers/http/deps.ts';
+import { deliver } from '../../functions/handlers/deliver.ts';
+import { plan } from '../../functions/handlers/plan-issue.ts';
+import { sesEvents } from '../../functions/handlers/ses-events.ts';
+import { DEFAULT_TEMPLATES } from '../../functions/wiring/paths.ts';
+import { buildApiDeps, buildDeliverDeps, buildPlanDeps, buildSesEventDeps, type Stores } from '../../functions/wiring/services.ts';
+import { memoryLogger } from './memory.ts';
+import { MemoryQueue } from './memory-queue.ts';
+import type { LocalDynamo } from './dynalite.ts';
+
+export const TOKEN_KEY = 'test-signing-key-that-is-long-enough-0123456789';
+
+export interface World {
+  stores: Stores;
+  queue: MemoryQueue;
+  log: ReturnType<typeof memoryLogger>;
+  clock: { now: Date };
+  deferred: { handle: string; seconds: number }[];
+}
+
+/**
+ * Wires the real handlers to dynalite, an SES endpoint and a content directory, exactly as the AWS
+ * wiring does but with a controllable clock and an in-memory queue.
+ */
+export async function wireWorld(options: {
+  dynamo: LocalDynamo;
+  ses: SESClient;
+  contentDir: string;
+  batchSize?: number;
+  mailer?: (real: Mailer) => Mailer;
+  maxSendRate?: number;
+}): Promise<World> {
+  const table = await options.dynamo.table();
+  const docs = options.dynamo.docs;
+  const stores: Stores = {
+    subscribers: new DynamoSubscriberStore(docs, table),
+    issues: new DynamoIssueStore(docs, table),
+    deliveries: new DynamoDeliveryStore(docs, table),
+  };
+  const content = new FileContentSource(options.contentDir);
+  const templates = new FileTemplateSource(DEFAULT_TEMPLATES);
+  const settings = await loadSettings(content);
+  const log = memoryLogger();
+  const queue = new MemoryQueue();
+  const clock = { now: new Date() };
+  const deferred: World['deferred'] = [];
+  const realMailer = new SesMailer(options.ses, { maxSendRate: options.maxSendRate ?? 1000, baseDelayMs: 5, maxDelayMs: 50 });
+  const mailer = options.mailer ? options.mailer(realMailer) : realMailer;
+  const now = () => clock.now;
+  api.provide(async () => ({ ...(await buildApiDeps({ settings, templates, stores, mailer, tokenKey: TOKEN_KEY, log })), now }));
+  plan.provide(async () => ({ ...buildPlanDeps({ settings, content, templates, stores, queue, log, batchSize: options.batchSize ?? 5 }), now }));
+  deliver.provide(async () =>
+    buildDeliverDeps({ settings, stores, mailer, tokenKey: TOKEN_KEY, log, clock: now, defer: async (handle, seconds) => void deferred.push({ handle, seconds }) }),
+  );
+  sesEvents.provide(async () => ({ ...buildSesEventDeps({ stores, log }), now }));
+  return { stores, queue, log, clock, deferred };
+}
