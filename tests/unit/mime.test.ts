@@ -33,6 +33,18 @@ describe('quoted-printable', () => {
   });
 });
 
+describe('per-recipient values', () => {
+  it.each([70, 72, 73, 74, 75, 76, 77, 150])('decode exactly with = and . around the %i-character line edge', async (length) => {
+    const value = `https://x.example.org/u?token=${'=.F'.repeat(length)}`.slice(0, length).padEnd(length, '=');
+    const compiled = compileMessage({ subject: 's', text: 'before %%v%% after', html: '<a href="%%v%%">x</a>' }, { ...base, placeholders: ['%%v%%'] });
+    const raw = compiled.forRecipient({ to: 'a@example.org', messageIdLocal: 'm', values: { '%%v%%': value } });
+    const parsed = await simpleParser(raw);
+    expect(parsed.text).toBe(`before ${value} after`);
+    expect(parsed.html).toBe(`<a href="${value}">x</a>`);
+    for (const line of lines(raw)) expect(line.length).toBeLessThanOrEqual(78);
+  });
+});
+
 describe('header fields', () => {
   it('encodes non-ASCII subjects and display names as RFC 2047 words that decode exactly', async () => {
     const subject = 'Überraschung: 北朝鮮の兵士 “quoted” — and a very long tail that must fold over several lines of the header';

@@ -34,11 +34,35 @@ function encodeLine(bytes: Uint8Array, start: number, end: number, out: string[]
   out.push(line);
 }
 
+const PRINTABLE_WORD = /^[\x21-\x7e]*$/;
+
+// The common per-recipient case (a URL, an address): printable ASCII without spaces or line breaks,
+// cut into lines directly. Same output as the general path.
+function encodeWord(text: string): string {
+  const escaped = text.replaceAll('=', '=3D');
+  const lines: string[] = [];
+  let at = 0;
+  while (at < escaped.length) {
+    let line = '';
+    if (escaped[at] === '.' || escaped[at] === 'F') line = hex(escaped.charCodeAt(at++));
+    const rest = escaped.length - at;
+    let take = Math.min(rest, (rest + line.length <= MAX_LINE ? MAX_LINE : MAX_LINE - 1) - line.length);
+    if (take < rest) {
+      if (escaped[at + take - 1] === '=') take -= 1;
+      else if (escaped[at + take - 2] === '=') take -= 2;
+    }
+    lines.push(line + escaped.slice(at, at + take));
+    at += take;
+  }
+  return lines.join(SOFT_BREAK);
+}
+
 /**
  * Encodes text (any line endings) as quoted-printable, starting at the beginning of an encoded line.
  * The result ends without a line break unless the text ends with one.
  */
 export function encodeQuotedPrintable(text: string): string {
+  if (PRINTABLE_WORD.test(text)) return encodeWord(text);
   const bytes = encoder.encode(text);
   const out: string[] = [];
   let start = 0;
