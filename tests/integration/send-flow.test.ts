@@ -1,10 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import startSesLocal from 'aws-ses-v2-local';
-import { SESClient } from '@aws-sdk/client-ses';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as subscribe } from '../../functions/handlers/subscribe.ts';
 import { handler as confirm } from '../../functions/handlers/confirm.ts';
@@ -17,33 +13,21 @@ import { tempTree } from '../helpers/cli.ts';
 import { httpEvent, sqsEvent } from '../helpers/events.ts';
 import { startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
 import { wireWorld } from '../helpers/world.ts';
+import { startSesLocal, type SesLocal } from '../helpers/ses-local.ts';
 
 let dynamo: LocalDynamo;
-let sesServer: Server;
-let sesEndpoint: string;
+let sesLocal: SesLocal;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
-  sesServer = (await startSesLocal({ host: '127.0.0.1', port: 0 })) as unknown as Server;
-  sesEndpoint = `http://127.0.0.1:${(sesServer.address() as AddressInfo).port}`;
+  sesLocal = await startSesLocal();
 });
 afterAll(async () => {
   await dynamo.close();
-  sesServer.closeAllConnections();
-  await new Promise((r) => sesServer.close(r));
+  await sesLocal.close();
 });
 
-interface StoredEmail {
-  messageId: string;
-  destination: { to: string[] };
-  subject: string;
-  body: { text?: string; html?: string };
-}
-
-async function sesStore(): Promise<StoredEmail[]> {
-  const response = await fetch(`${sesEndpoint}/store`);
-  return ((await response.json()) as { emails: StoredEmail[] }).emails;
-}
+const sesStore = () => sesLocal.emails();
 
 
 const FIRST_SEND = '2026-01-05T07:00:00Z';
@@ -51,12 +35,12 @@ const SECOND_SEND = '2026-01-12T07:00:00Z';
 
 describe('subscribe → confirm → scheduled send → unsubscribe (dynalite + aws-ses-v2-local, real SDK clients)', () => {
   it('sends exactly one digest per confirmed subscriber, and the next issue skips whoever unsubscribed', async () => {
-    await fetch(`${sesEndpoint}/clear-store`, { method: 'POST' });
+    await sesLocal.clear();
     const contentDir = tempTree({
       'publication.yaml': settingsYaml(),
       'articles/first.md': articleText({ title: 'First & foremost', date: '2026-01-03T10:00:00Z' }, 'The first article.\n'),
     });
-    const ses = new SESClient({ endpoint: sesEndpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    const ses = sesLocal.client();
     // aws-ses-v2-local keeps no raw headers: the MIME we hand to SES is kept here to inspect.
     const sentRaw = new Map<string, Buffer[]>();
     const world = await wireWorld({

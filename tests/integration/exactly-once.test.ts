@@ -1,0 +1,199 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Mailer } from '../../functions/core/ports.ts';
+import { handler as planIssue } from '../../functions/handlers/plan-issue.ts';
+import { handler as deliverBatches } from '../../functions/handlers/deliver.ts';
+import { handler as sesEvents } from '../../functions/handlers/ses-events.ts';
+import { subscriberId } from '../../functions/core/subscribers/identity.ts';
+import { articleText, settingsYaml } from '../helpers/factories.ts';
+import { tempTree } from '../helpers/cli.ts';
+import { snsEvent, sqsEvent } from '../helpers/events.ts';
+import { startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
+import { startSesStandIn, type SesStandIn, type StandInOptions } from '../helpers/ses-standin.ts';
+import { wireWorld, type World } from '../helpers/world.ts';
+
+const SEND = '2026-01-05T07:00:00Z';
+const ISSUE = '2026-01-05T0700Z';
+const READERS = Array.from({ length: 20 }, (_, i) => `reader${String(i).padStart(2, '0')}@example.com`);
+
+let dynamo: LocalDynamo;
+let ses: SesStandIn | undefined;
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => dynamo.close());
+afterEach(async () => {
+  await ses?.close();
+  ses = undefined;
+});
+
+async function setUp(options: StandInOptions = {}, mailer?: (real: Mailer) => Mailer): Promise<World> {
+  ses = await startSesStandIn(options);
+  const contentDir = tempTree({
+    'publication.yaml': settingsYaml(),
+    'articles/news.md': articleText({ title: 'The news', date: '2026-01-03T10:00:00Z' }),
+  });
+  const world = await wireWorld({ dynamo, ses: ses.client(), contentDir, batchSize: 5, ...(mailer ? { mailer } : {}) });
+  world.clock.now = new Date(SEND);
+  for (const email of READERS) await world.stores.subscribers.addConfirmed(email, new Date('2026-01-01T00:00:00Z'));
+  return world;
+}
+
+/** Every confirmed reader received exactly one digest, and nobody else received anything. */
+function expectExactlyOnce(expected = READERS) {
+  const counts = new Map<string, number>();
+  for (const m of ses!.messages) for (const d of m.destinations) counts.set(d, (counts.get(d) ?? 0) + 1);
+  expect([...counts.keys()].sort()).toEqual([...expected].sort());
+  expect([...counts.values()].every((n) => n === 1)).toBe(true);
+}
+
+describe('exactly one digest per confirmed subscriber (dynalite + loopback SES, real SDK clients)', () => {
+  it('the same scheduled event delivered twice plans the issue once', async () => {
+    const world = await setUp();
+    expect(await planIssue({ time: SEND })).toMatchObject({ outcome: 'planned', batches: 4, recipients: 20 });
+    expect(await planIssue({ time: SEND })).toMatchObject({ outcome: 'already-planned', batches: 4 });
+    const messages = world.queue.drain();
+    expect(messages).toHaveLength(4);
+    expect((await deliverBatches(sqsEvent(messages))).batchItemFailures).toEqual([]);
+    expectExactlyOnce();
+    expect(await world.stores.issues.getIssue(ISSUE)).toMatchObject({ status: 'sent', sent: 20, batchesDone: 4 });
+  });
+
+  it('every SQS batch delivered twice (and concurrently) sends nothing twice', async () => {
+    const world = await setUp();
+    await planIssue({ time: SEND });
+    const messages = world.queue.drain();
+    await Promise.all([deliverBatches(sqsEvent(messages)), deliverBatches(sqsEvent(messages))]);
+    // Whatever was in flight in the other copy comes back; deliver the redeliveries too.
+    expect((await deliverBatches(sqsEvent(messages))).batchItemFailures).toEqual([]);
+    expectExactlyOnce();
+    const issue = await world.stores.issues.getIssue(ISSUE);
+    expect(issue).toMatchObject({ status: 'sent', sent: 20, batchesDone: 4, batchesPlanned: 4 });
+  });
+
+  it('a worker that dies half way through its batch, then is retried', async () => {
+    let sends = 0;
+    let alive = true;
+    const world = await setUp({}, (real) => ({
+      async send(message) {
+        // The worker dies after its third send: this call and every later one never return.
+        if (!alive || ++sends > 3) {
+          alive = false;
+          return new Promise(() => undefined);
+        }
+        return real.send(message);
+      },
+    }));
+    await planIssue({ time: SEND });
+    const [first, ...rest] = world.queue.drain();
+    const dying = deliverBatches(sqsEvent([first]));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(ses!.messages).toHaveLength(3);
+    alive = true;
+    sends = -1_000;
+    // Redelivered at once: the claims of the dead worker are still in doubt, so the batch comes back…
+    const retry = await deliverBatches(sqsEvent([first]));
+    expect(retry.batchItemFailures).toHaveLength(1);
+    // …and once they are older than the in-doubt window, they are sent.
+    world.clock.now = new Date(Date.parse(SEND) + 16 * 60_000);
+    expect((await deliverBatches(sqsEvent([first, ...rest]))).batchItemFailures).toEqual([]);
+    expectExactlyOnce();
+    void dying;
+  });
+
+  it('a worker that dies after SES accepted a message but before recording it: the SES Send event records it', async () => {
+    let sends = 0;
+    const world = await setUp({}, (real) => ({
+      async send(message) {
+        const out = await real.send(message);
+        // Accepted by SES, then the worker dies before it can record the delivery.
+        if (++sends === 2) return new Promise(() => undefined);
+        return out;
+      },
+    }));
+    await planIssue({ time: SEND });
+    const [first, ...rest] = world.queue.drain();
+    void deliverBatches(sqsEvent([first]));
+    await new Promise((r) => setTimeout(r, 500));
+    const accepted = ses!.messages[1]!;
+    // SES publishes a Send event (configuration set → SNS) carrying the tags we set.
+    await sesEvents(snsEvent([{ eventType: 'Send', mail: { messageId: accepted.messageId, tags: { issue: [accepted.tags.issue], subscriber: [accepted.tags.subscriber] } } }]));
+    world.clock.now = new Date(Date.parse(SEND) + 16 * 60_000);
+    sends = 100;
+    expect((await deliverBatches(sqsEvent([first, ...rest]))).batchItemFailures).toEqual([]);
+    expectExactlyOnce();
+  });
+
+  it('SES throttling every third call is retried with backoff; nobody is lost or sent twice', async () => {
+    const world = await setUp({ throttleEvery: 3 });
+    await planIssue({ time: SEND });
+    expect((await deliverBatches(sqsEvent(world.queue.drain()))).batchItemFailures).toEqual([]);
+    expectExactlyOnce();
+    expect(ses!.throttled).toBeGreaterThanOrEqual(9);
+  });
+
+  it('one invalid address in a batch is recorded as failed and never fails the batch', async () => {
+    const world = await setUp({ reject: (address) => address === 'reader07@example.com' });
+    await planIssue({ time: SEND });
+    expect((await deliverBatches(sqsEvent(world.queue.drain()))).batchItemFailures).toEqual([]);
+    expectExactlyOnce(READERS.filter((r) => r !== 'reader07@example.com'));
+    expect(await world.stores.issues.getIssue(ISSUE)).toMatchObject({ status: 'sent', sent: 19, failed: 1 });
+    expect(world.log.lines.some((l) => l.level === 'warn' && l.message === 'recipient rejected; recorded as failed')).toBe(true);
+  });
+
+  it('the daily quota pauses the issue and the rest go out after the pause, nobody lost', async () => {
+    const world = await setUp({ dailyQuota: 7 });
+    await planIssue({ time: SEND });
+    const messages = world.queue.drain();
+    const first = await deliverBatches(sqsEvent(messages));
+    expect(first.batchItemFailures.length).toBeGreaterThanOrEqual(3);
+    expect(ses!.messages).toHaveLength(7);
+    expect(world.deferred.length).toBe(first.batchItemFailures.length);
+    expect(world.deferred.every((d) => d.seconds > 3600)).toBe(true);
+    expect((await world.stores.issues.getIssue(ISSUE))?.status).toBe('sending');
+    expect((await world.stores.issues.getListState('digest.gazette.example.org')).watermark).toBeUndefined();
+    // The quota frees up; after the pause the deferred messages come back.
+    ses!.options.dailyQuota = undefined;
+    world.clock.now = new Date(Date.parse(SEND) + 7 * 3600_000);
+    expect((await deliverBatches(sqsEvent(messages))).batchItemFailures).toEqual([]);
+    expectExactlyOnce();
+    expect((await world.stores.issues.getListState('digest.gazette.example.org')).watermark?.toISOString()).toBe(new Date(SEND).toISOString());
+  });
+
+  it('unsubscribed, suppressed and pending subscribers never receive a digest', async () => {
+    const world = await setUp();
+    await world.stores.subscribers.unsubscribe(subscriberId('reader01@example.com'), new Date(SEND));
+    await world.stores.subscribers.suppress('reader02@example.com', 'complaint', new Date(SEND));
+    await world.stores.subscribers.requestConfirmation('pending@example.com', new Date(SEND), 0, new Date(Date.parse(SEND) + 1e9));
+    await planIssue({ time: SEND });
+    const messages = world.queue.drain();
+    // Reader 3 unsubscribes after planning but before delivery: skipped too.
+    await world.stores.subscribers.unsubscribe(subscriberId('reader03@example.com'), new Date(SEND));
+    expect((await deliverBatches(sqsEvent(messages))).batchItemFailures).toEqual([]);
+    expectExactlyOnce(READERS.filter((r) => !['reader01@example.com', 'reader02@example.com', 'reader03@example.com'].includes(r)));
+    expect(await world.stores.issues.getIssue(ISSUE)).toMatchObject({ status: 'sent', sent: 17, skipped: 1 });
+  });
+});
+
+describe('SES bounce and complaint events', () => {
+  it('permanent bounces and complaints suppress at once; transient bounces after the threshold', async () => {
+    const world = await setUp();
+    const bounce = (email: string, type: string) => ({ eventType: 'Bounce', mail: { messageId: 'm' }, bounce: { bounceType: type, bounceSubType: 'General', bouncedRecipients: [{ emailAddress: email }] } });
+    const result = await sesEvents(snsEvent([
+      bounce('reader00@example.com', 'Permanent'),
+      { eventType: 'Complaint', mail: { messageId: 'm' }, complaint: { complainedRecipients: [{ emailAddress: 'Reader01@EXAMPLE.com' }], complaintFeedbackType: 'abuse' } },
+      bounce('reader02@example.com', 'Transient'),
+      bounce('reader02@example.com', 'Transient'),
+      'not json',
+    ]));
+    expect(result).toEqual({ applied: 4, ignored: 1 });
+    const state = async (email: string) => (await world.stores.subscribers.get(subscriberId(email)))?.state;
+    expect(await state('reader00@example.com')).toBe('suppressed');
+    expect(await state('reader01@example.com')).toBe('suppressed');
+    expect(await state('reader02@example.com')).toBe('confirmed');
+    await sesEvents(snsEvent([bounce('reader02@example.com', 'Transient')]));
+    expect(await state('reader02@example.com')).toBe('suppressed');
+    await planIssue({ time: SEND });
+    expect((await deliverBatches(sqsEvent(world.queue.drain()))).batchItemFailures).toEqual([]);
+    expectExactlyOnce(READERS.slice(3));
+  });
+});
