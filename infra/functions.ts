@@ -10,7 +10,7 @@ export type Need =
   | 'site'
   /** TABLE_NAME: read and write subscribers, issues and deliveries. */
   | 'table'
-  /** QUEUE_URL: send delivery batches. */
+  /** QUEUE_URL: send delivery batches (the queue's consumer gets QUEUE_URL too, to defer a batch). */
   | 'queue'
   /** TOKEN_SECRET_PARAM: read the token signing key. */
   | 'secret'
@@ -47,7 +47,7 @@ export const FUNCTIONS: FunctionSpec[] = [
   { name: 'subscribe', needs: ['content', 'table', 'secret', 'mail', 'templates'], trigger: { kind: 'http', routes: ['GET /subscribe', 'POST /subscribe'] }, rendersMjml: true, memoryMb: 1024, timeoutSeconds: 15 },
   { name: 'confirm', needs: ['content', 'table', 'secret', 'templates'], trigger: { kind: 'http', routes: ['GET /confirm'] }, rendersMjml: false, memoryMb: 512, timeoutSeconds: 15 },
   { name: 'unsubscribe', needs: ['content', 'table', 'secret', 'templates'], trigger: { kind: 'http', routes: ['GET /unsubscribe', 'POST /unsubscribe'] }, rendersMjml: false, memoryMb: 512, timeoutSeconds: 15 },
-  { name: 'plan-issue', needs: ['content', 'site', 'table', 'queue', 'templates'], trigger: { kind: 'schedule' }, rendersMjml: true, memoryMb: 1024, timeoutSeconds: 900 },
+  { name: 'plan-issue', needs: ['content', 'table', 'queue', 'secret', 'templates'], trigger: { kind: 'schedule' }, rendersMjml: true, memoryMb: 1024, timeoutSeconds: 900 },
   { name: 'deliver', needs: ['content', 'table', 'secret', 'mail'], trigger: { kind: 'queue' }, rendersMjml: false, memoryMb: 512, timeoutSeconds: 120 },
   { name: 'ses-events', needs: ['table'], trigger: { kind: 'ses-events' }, rendersMjml: false, memoryMb: 256, timeoutSeconds: 30 },
 ];

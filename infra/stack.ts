@@ -152,7 +152,7 @@ export class NewsletterStack extends Stack {
     if (needs.has('content')) environment.CONTENT_BUCKET = this.contentBucket.bucketName;
     if (needs.has('site')) environment.SITE_BUCKET = this.siteBucket.bucketName;
     if (needs.has('table')) environment.TABLE_NAME = this.table.tableName;
-    if (needs.has('queue')) environment.QUEUE_URL = this.queue.queueUrl;
+    if (needs.has('queue') || spec.trigger.kind === 'queue') environment.QUEUE_URL = this.queue.queueUrl;
     if (needs.has('secret')) environment.TOKEN_SECRET_PARAM = config.tokenSecretParam;
     if (needs.has('templates')) environment.TEMPLATES_DIR = BUNDLED_TEMPLATES_DIR;
     if (needs.has('mail')) environment.SES_CONFIGURATION_SET = this.configurationSet.configurationSetName;
