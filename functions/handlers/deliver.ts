@@ -12,7 +12,7 @@ export interface DeliverHandlerDeps {
   defer(receiptHandle: string, seconds: number): Promise<void>;
 }
 
-export const deliver = lazyDeps<DeliverHandlerDeps>(async () => (await import('../wiring/aws.ts')).deliverDepsFromEnv());
+export const deliver = lazyDeps<DeliverHandlerDeps>(async () => (await import('../wiring/aws/deliver.ts')).deliverDepsFromEnv());
 
 const batchSchema = z.object({
   issueId: z.string().min(1),

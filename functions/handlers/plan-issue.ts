@@ -4,7 +4,7 @@ import type { Logger } from '../core/ports.ts';
 import { planIssue, type PlanDeps, type PlanResult } from '../core/sending/plan.ts';
 import { lazyDeps } from './lazy.ts';
 
-export const plan = lazyDeps<PlanDeps & { log: Logger; now: () => Date }>(async () => (await import('../wiring/aws.ts')).planDepsFromEnv());
+export const plan = lazyDeps<PlanDeps & { log: Logger; now: () => Date }>(async () => (await import('../wiring/aws/plan.ts')).planDepsFromEnv());
 
 /**
  * An EventBridge Scheduler invocation carries the scheduled time in its `time` (the schedule's target

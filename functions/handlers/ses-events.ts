@@ -2,7 +2,7 @@ import type { SNSEvent } from 'aws-lambda';
 import { applySesEvent, sesEventSchema, type SesEventDeps } from '../core/sending/ses-events.ts';
 import { lazyDeps } from './lazy.ts';
 
-export const sesEvents = lazyDeps<SesEventDeps & { now: () => Date }>(async () => (await import('../wiring/aws.ts')).sesEventDepsFromEnv());
+export const sesEvents = lazyDeps<SesEventDeps & { now: () => Date }>(async () => (await import('../wiring/aws/ses-events.ts')).sesEventDepsFromEnv());
 
 /** SES bounce, complaint and send events delivered by SNS. */
 export async function handler(event: SNSEvent): Promise<{ applied: number; ignored: number }> {

@@ -1,15 +1,10 @@
-import { ConfirmationMailer } from '../core/subscribers/confirmation.ts';
-import type { ContentSource, Logger, Mailer, TemplateSource } from '../core/ports.ts';
+import type { Logger, Mailer } from '../core/ports.ts';
 import { BatchDeliverer } from '../core/sending/deliver.ts';
-import { ContentIssueComposer } from '../core/sending/compose.ts';
 import { DigestMessageFactory } from '../core/sending/messages.ts';
-import type { DeliveryQueue, DeliveryStore, IssueStore } from '../core/sending/ports.ts';
+import type { DeliveryStore, IssueStore } from '../core/sending/ports.ts';
 import type { Settings } from '../core/settings.ts';
-import { SubscriptionService } from '../core/subscribers/service.ts';
 import type { SubscriberStore } from '../core/subscribers/types.ts';
 import { parseMailbox } from '../core/mime/headers.ts';
-import { loadWebTemplates } from '../core/web/pages.ts';
-import type { ApiDeps } from '../handlers/http/deps.ts';
 import type { DeliverHandlerDeps } from '../handlers/deliver.ts';
 
 /**
@@ -38,39 +33,7 @@ export const POLICY = {
   softBounceThreshold: 3,
 } as const;
 
-const now = () => new Date();
-
-export async function buildApiDeps(input: { settings: Settings; templates: TemplateSource; stores: Pick<Stores, 'subscribers'>; mailer: Mailer; tokenKey: string | Uint8Array; log: Logger }): Promise<ApiDeps> {
-  const { settings } = input;
-  const confirmation = await ConfirmationMailer.load(settings, input.templates);
-  const service = new SubscriptionService({
-    subscribers: input.stores.subscribers,
-    mailer: input.mailer,
-    confirmation,
-    log: input.log,
-    tokenKey: input.tokenKey,
-    listId: settings.digest.listId,
-    apiUrl: settings.digest.apiUrl,
-    envelopeFrom: parseMailbox(settings.digest.from).address,
-    coolDownMs: POLICY.confirmationCoolDownMs,
-    confirmTtlMs: POLICY.confirmLinkTtlMs,
-    pendingTtlMs: POLICY.pendingTtlMs,
-  });
-  return { service, settings, templates: await loadWebTemplates(input.templates), log: input.log, now };
-}
-
-export function buildPlanDeps(input: { settings: Settings; content: ContentSource; templates: TemplateSource; stores: Stores; queue: DeliveryQueue; log: Logger; batchSize?: number }) {
-  return {
-    issues: input.stores.issues,
-    subscribers: input.stores.subscribers,
-    queue: input.queue,
-    composer: new ContentIssueComposer({ settings: input.settings, content: input.content, templates: input.templates, log: input.log }),
-    log: input.log,
-    listId: input.settings.digest.listId,
-    batchSize: input.batchSize ?? POLICY.batchSize,
-    now,
-  };
-}
+export const now = () => new Date();
 
 export function buildDeliverDeps(input: {
   settings: Settings;

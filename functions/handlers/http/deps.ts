@@ -13,5 +13,5 @@ export interface ApiDeps {
   now: () => Date;
 }
 
-export const api = lazyDeps<ApiDeps>(async () => (await import('../../wiring/aws.ts')).apiDepsFromEnv());
+export const api = lazyDeps<ApiDeps>(async () => (await import('../../wiring/aws/api.ts')).apiDepsFromEnv());
 export const apiDeps = () => api.get();

@@ -2,24 +2,22 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import { DynamoDeliveryStore } from '../adapters/dynamo/deliveries.ts';
-import { DynamoIssueStore } from '../adapters/dynamo/issues.ts';
-import { DynamoSubscriberStore } from '../adapters/dynamo/subscribers.ts';
-import { documentClient } from '../adapters/dynamo/table.ts';
-import { FileContentSource } from '../adapters/fs-content.ts';
-import { FileTemplateSource } from '../adapters/fs-templates.ts';
-import { jsonLogger } from '../adapters/json-logger.ts';
-import { S3ContentSource } from '../adapters/s3-content.ts';
-import { SesMailer } from '../adapters/ses-mailer.ts';
-import { SqsDeliveryQueue } from '../adapters/sqs-queue.ts';
-import type { ContentSource, Logger, Mailer, TemplateSource } from '../core/ports.ts';
-import { loadSettings } from '../core/site/build.ts';
-import type { Settings } from '../core/settings.ts';
-import { readEnv } from './env.ts';
-import { DEFAULT_TEMPLATES } from './paths.ts';
-import { buildApiDeps, buildDeliverDeps, buildPlanDeps, buildSesEventDeps, type Stores } from './services.ts';
+import { DynamoDeliveryStore } from '../../adapters/dynamo/deliveries.ts';
+import { DynamoIssueStore } from '../../adapters/dynamo/issues.ts';
+import { DynamoSubscriberStore } from '../../adapters/dynamo/subscribers.ts';
+import { documentClient } from '../../adapters/dynamo/table.ts';
+import { FileContentSource } from '../../adapters/fs-content.ts';
+import { FileTemplateSource } from '../../adapters/fs-templates.ts';
+import { jsonLogger } from '../../adapters/json-logger.ts';
+import { S3ContentSource } from '../../adapters/s3-content.ts';
+import { SesMailer } from '../../adapters/ses-mailer.ts';
+import type { ContentSource, Logger, Mailer, TemplateSource } from '../../core/ports.ts';
+import { loadSettings } from '../../core/site/build.ts';
+import type { Settings } from '../../core/settings.ts';
+import { readEnv } from '../env.ts';
+import { DEFAULT_TEMPLATES } from '../paths.ts';
+import type { Stores } from '../services.ts';
 
 const name = z.string().min(1);
 const optionalNumber = z.coerce.number().positive().optional();
@@ -41,7 +39,7 @@ export function contentFromEnv(env: NodeJS.ProcessEnv): ContentSource {
   return new FileContentSource(CONTENT_DIR);
 }
 
-interface Common {
+export interface Common {
   settings: Settings;
   content: ContentSource;
   templates: TemplateSource;
@@ -50,7 +48,7 @@ interface Common {
   log: Logger;
 }
 
-async function common(service: string, env: NodeJS.ProcessEnv): Promise<Common> {
+export async function common(service: string, env: NodeJS.ProcessEnv): Promise<Common> {
   const { TABLE_NAME, TEMPLATES_DIR } = readEnv({ TABLE_NAME: name, TEMPLATES_DIR: name.optional() }, env);
   const content = contentFromEnv(env);
   const docs = documentClient(new DynamoDBClient({}));
@@ -69,36 +67,8 @@ async function common(service: string, env: NodeJS.ProcessEnv): Promise<Common> 
   };
 }
 
-function sesMailer(env: NodeJS.ProcessEnv): Mailer {
+export function sesMailer(env: NodeJS.ProcessEnv): Mailer {
   const { SES_CONFIGURATION_SET, MAX_SEND_RATE } = readEnv({ SES_CONFIGURATION_SET: name.optional(), MAX_SEND_RATE: optionalNumber }, env);
   // One attempt per SDK call: the mailer paces and retries throttling itself.
   return new SesMailer(new SESClient({ maxAttempts: 1 }), { configurationSet: SES_CONFIGURATION_SET, maxSendRate: MAX_SEND_RATE });
-}
-
-export async function apiDepsFromEnv(env: NodeJS.ProcessEnv = process.env) {
-  const c = await common('api', env);
-  return buildApiDeps({ ...c, mailer: sesMailer(env) });
-}
-
-export async function planDepsFromEnv(env: NodeJS.ProcessEnv = process.env) {
-  const c = await common('plan-issue', env);
-  const { QUEUE_URL } = readEnv({ QUEUE_URL: name }, env);
-  return buildPlanDeps({ ...c, queue: new SqsDeliveryQueue(new SQSClient({}), QUEUE_URL) });
-}
-
-export async function deliverDepsFromEnv(env: NodeJS.ProcessEnv = process.env) {
-  const c = await common('deliver', env);
-  const { QUEUE_URL } = readEnv({ QUEUE_URL: name }, env);
-  const queue = new SqsDeliveryQueue(new SQSClient({}), QUEUE_URL);
-  return buildDeliverDeps({ ...c, mailer: sesMailer(env), defer: (handle, seconds) => queue.defer(handle, seconds) });
-}
-
-export async function sesEventDepsFromEnv(env: NodeJS.ProcessEnv = process.env) {
-  const { TABLE_NAME, SOFT_BOUNCE_THRESHOLD } = readEnv({ TABLE_NAME: name, SOFT_BOUNCE_THRESHOLD: optionalNumber }, env);
-  const docs = documentClient(new DynamoDBClient({}));
-  return buildSesEventDeps({
-    stores: { subscribers: new DynamoSubscriberStore(docs, TABLE_NAME), deliveries: new DynamoDeliveryStore(docs, TABLE_NAME) },
-    log: jsonLogger({ service: 'ses-events' }),
-    softBounceThreshold: SOFT_BOUNCE_THRESHOLD,
-  });
 }
