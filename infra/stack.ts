@@ -161,7 +161,12 @@ export class NewsletterStack extends Stack {
       environment.MAX_SEND_RATE = String(Math.floor((config.sesMaxSendRate / config.deliverConcurrency) * 100) / 100);
     }
 
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: this.removal });
+    // A name an operator can type: `aws logs tail /newsletter/<stage>/deliver --follow`.
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      logGroupName: `/newsletter/${config.stage}/${spec.name}`,
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: this.removal,
+    });
     const fn = new NodejsFunction(this, `${id}Function`, {
       description: `Newsletter ${spec.name} (${handlerEntry(spec)})`,
       runtime: lambda.Runtime.NODEJS_22_X,

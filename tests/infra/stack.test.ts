@@ -228,7 +228,7 @@ describe('the CDK stack', () => {
       const fn = ofType(template, 'AWS::Lambda::Function')[functionId(template, spec.name)]!;
       expect(fn.Properties.Runtime).toMatch(/^nodejs\d+\.x$/);
       const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
-      expect(ofType(template, 'AWS::Logs::LogGroup')[logGroupId]!.Properties.RetentionInDays).toBe(30);
+      expect(ofType(template, 'AWS::Logs::LogGroup')[logGroupId]!.Properties).toMatchObject({ RetentionInDays: 30, LogGroupName: `/newsletter/dev/${spec.name}` });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'Errors',
         Namespace: 'AWS/Lambda',
