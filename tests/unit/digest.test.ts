@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Article } from '../../functions/core/articles/types.ts';
 import { compileDigestMessage } from '../../functions/core/digest/message.ts';
 import { personaliseDigest, renderDigest, type RenderedDigest } from '../../functions/core/digest/render.ts';
-import { issueIdFor, issueTime, pastIssues, selectIssueArticles } from '../../functions/core/digest/select.ts';
+import { archivedIssues, issueIdFor, issueTime, selectIssueArticles } from '../../functions/core/digest/select.ts';
 import { loadEmailTemplate } from '../../functions/core/digest/templates.ts';
 import type { TemplateSource } from '../../functions/core/ports.ts';
 import type { Settings } from '../../functions/core/settings.ts';
@@ -85,7 +85,7 @@ describe('choosing the articles of an issue', () => {
     expect(issueTime('../../etc')).toBeUndefined();
   });
 
-  it('derives past issues from the schedule in its time zone: one per occurrence that had articles', () => {
+  it('derives the archived issues from the schedule in its time zone: one per occurrence that had articles', () => {
     const settings = testSettings({ digest: { ...testSettings().digest, schedule: { cron: '0 7 * * 1', timezone: 'Asia/Seoul' }, maxArticles: 2 } });
     const list = [
       article({ slug: 'w1', date: at('2024-11-12T00:00:00Z') }),
@@ -94,13 +94,14 @@ describe('choosing the articles of an issue', () => {
       article({ slug: 'w2c', date: at('2024-11-24T22:00:00Z') }),
       article({ slug: 'next', date: at('2024-11-26T00:00:00Z') }),
     ];
-    // Monday 07:00 in Seoul is Sunday 22:00 UTC; the issue due on 1 December has not gone out yet.
-    const issues = pastIssues(list, settings.digest, at('2024-11-27T00:00:00Z'), 10);
+    // Monday 07:00 in Seoul is Sunday 22:00 UTC; the issue due on 1 December has what came so far.
+    const issues = archivedIssues(list, settings.digest, 10);
     expect(issues.map((i) => [i.id, i.articles.map((a) => a.slug)])).toEqual([
+      ['2024-12-01T2200Z', ['next']],
       ['2024-11-24T2200Z', ['w2c', 'w2b']],
       ['2024-11-17T2200Z', ['w1']],
     ]);
-    expect(pastIssues(list, settings.digest, at('2024-11-27T00:00:00Z'), 1)).toHaveLength(1);
+    expect(archivedIssues(list, settings.digest, 1).map((i) => i.id)).toEqual(['2024-12-01T2200Z']);
   });
 });
 

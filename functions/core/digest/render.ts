@@ -2,6 +2,7 @@ import { escapeHtml, truncateAtWord } from '../articles/html.ts';
 import type { Article } from '../articles/types.ts';
 import type { Settings } from '../settings.ts';
 import { issueArchiveUrl } from '../urls.ts';
+import { formatLongDate } from './dates.ts';
 import { fillText, renderEmail, type EmailTemplate } from './templates.ts';
 import { htmlToText, wrap } from './text.ts';
 
@@ -44,23 +45,6 @@ export interface DigestInput {
   template: EmailTemplate;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** A long date in the schedule's time zone and the publication's language. */
-export function formatIssueDate(date: Date, language: string, timeZone: string): string {
-  const key = `${language} ${timeZone}`;
-  let formatter = formatters.get(key);
-  if (!formatter) {
-    try {
-      formatter = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone });
-    } catch {
-      formatter = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone });
-    }
-    formatters.set(key, formatter);
-  }
-  return formatter.format(date);
-}
-
 // Content must never be mistaken for a placeholder: `%%` in a value is broken up.
 const guard = (text: string): string => text.replaceAll('%%', '%\u200b%');
 const guardHtml = (html: string): string => html.replaceAll('%%', '%&#37;');
@@ -93,7 +77,7 @@ function cardView(article: Article, settings: Settings, full: boolean) {
     title: guard(article.title),
     url: article.url,
     author: article.author ? guard(article.author) : undefined,
-    dateText: formatIssueDate(article.date, settings.language, settings.digest.schedule.timezone),
+    dateText: formatLongDate(article.date, settings.language, settings.digest.schedule.timezone),
     summary: guard(article.summary),
     image: article.image,
     full,
@@ -109,7 +93,7 @@ function renderText(input: DigestInput, layout: Layout, archiveUrl: string, date
   const { settings, articles } = input;
   const lines: string[] = [`${settings.title} · ${dateText}`, `View this issue in your browser: ${archiveUrl}`, ''];
   articles.slice(0, layout.cards).forEach((article, i) => {
-    const byline = [article.author, formatIssueDate(article.date, settings.language, settings.digest.schedule.timezone)].filter(Boolean).join(' · ');
+    const byline = [article.author, formatLongDate(article.date, settings.language, settings.digest.schedule.timezone)].filter(Boolean).join(' · ');
     lines.push('', `${i + 1}. ${guard(article.title)}`, `   ${guard(byline)}`, '');
     lines.push(layout.mode === 'full' ? guard(htmlToText(article.html)) : wrap(guard(article.summary), 72, '   '));
     lines.push('', `   Read more: ${article.url}`, '');
@@ -150,7 +134,7 @@ export async function renderDigest(input: DigestInput): Promise<RenderedDigest> 
   const subject = subjectFor(settings, articles);
   const preheader = preheaderFor(articles);
   const archiveUrl = issueArchiveUrl(settings.siteUrl, issueId);
-  const dateText = formatIssueDate(input.scheduledTime, settings.language, settings.digest.schedule.timezone);
+  const dateText = formatLongDate(input.scheduledTime, settings.language, settings.digest.schedule.timezone);
 
   const render = (layout: Layout) => {
     const hidden = articles.length - layout.cards;

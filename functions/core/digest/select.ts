@@ -65,33 +65,34 @@ export class IssueSchedule {
   }
 }
 
-export interface PastIssue {
+export interface ArchivedIssue {
   id: string;
   scheduledTime: Date;
   articles: Article[];
 }
 
 /**
- * The issues the schedule has sent up to `now`, derived from the articles alone: each scheduled time
- * that had articles in (previous scheduled time, scheduled time] is one issue, carrying the newest
- * `maxArticles` of them. Newest issue first, at most `limit` issues. An issue skipped because it had no
- * articles leaves the watermark where it was, so these windows are the ones the sender uses.
+ * The issues that get an archive page, derived from the articles alone: each scheduled time that had
+ * articles in (previous scheduled time, scheduled time] is one issue, carrying the newest
+ * `maxArticles` of them. An issue skipped because it had no articles leaves the watermark where it
+ * was, so these windows are the ones the sender uses. The issue not yet due is included with the
+ * articles published so far, so its page is there the moment the email goes out. Newest first, at
+ * most `limit` issues.
  */
-export function pastIssues(articles: readonly Article[], digest: DigestSettings, now: Date, limit: number): PastIssue[] {
+export function archivedIssues(articles: readonly Article[], digest: DigestSettings, limit: number): ArchivedIssue[] {
   const schedule = new IssueSchedule(digest.schedule);
   const newestFirst = articles.filter((a) => !a.draft).sort((a, b) => b.date.getTime() - a.date.getTime() || (a.slug < b.slug ? -1 : 1));
-  const issues: PastIssue[] = [];
-  let current: { issue: PastIssue; from: number } | undefined;
+  const issues: ArchivedIssue[] = [];
+  let current: { issue: ArchivedIssue; from: number } | undefined;
   for (const article of newestFirst) {
-    const t = article.date.getTime();
-    if (current && t > current.from) {
+    if (current && article.date.getTime() > current.from) {
       if (current.issue.articles.length < digest.maxArticles) current.issue.articles.push(article);
       continue;
     }
-    const scheduled = schedule.atOrAfter(article.date);
-    if (!scheduled || scheduled.getTime() > now.getTime()) continue;
     if (issues.length === limit) break;
-    const issue: PastIssue = { id: issueIdFor(scheduled), scheduledTime: scheduled, articles: [article] };
+    const scheduled = schedule.atOrAfter(article.date);
+    if (!scheduled) break;
+    const issue: ArchivedIssue = { id: issueIdFor(scheduled), scheduledTime: scheduled, articles: [article] };
     issues.push(issue);
     current = { issue, from: schedule.before(scheduled)?.getTime() ?? Number.NEGATIVE_INFINITY };
   }

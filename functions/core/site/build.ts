@@ -1,5 +1,7 @@
 import pLimit from 'p-limit';
 import { loadArticles, type LoadedContent } from '../articles/load.ts';
+import { DigestError } from '../digest/errors.ts';
+import { archivedIssues, type ArchivedIssue } from '../digest/select.ts';
 import { formatProblem } from '../articles/types.ts';
 import { SettingsError } from '../errors.ts';
 import { renderAtom } from '../feeds/atom.ts';
@@ -7,8 +9,8 @@ import { renderJsonFeed } from '../feeds/json.ts';
 import { renderRss } from '../feeds/rss.ts';
 import type { ContentSource, Logger, SiteOutput, TemplateSource } from '../ports.ts';
 import { parseSettings, SETTINGS_FILE, type Settings } from '../settings.ts';
-import { articlePath, FEED_PATHS } from '../urls.ts';
-import { PAGE_TEMPLATE_FILES, renderArticlePage, renderIndexPage, type PageTemplates } from './pages.ts';
+import { articlePath, FEED_PATHS, issueArchivePath } from '../urls.ts';
+import { PAGE_TEMPLATE_FILES, renderArticlePage, renderIndexPage, renderIssuePage, type PageTemplates } from './pages.ts';
 
 export interface BuildDeps {
   content: ContentSource;
@@ -23,7 +25,12 @@ export interface BuildReport extends LoadedContent {
   written: string[];
   /** Items each feed carries (at most the settings' `feedItems`). */
   feedItems: number;
+  /** Digest issues given an archive page, newest first (the next one due included). */
+  issues: ArchivedIssue[];
 }
+
+/** How many of the newest digest issues get an archive page: two years of a weekly digest. */
+export const ARCHIVED_ISSUES = 104;
 
 export const CONTENT_TYPES = {
   rss: 'application/rss+xml; charset=utf-8',
@@ -61,10 +68,11 @@ export async function loadPageTemplates(templates: TemplateSource): Promise<Page
  */
 export async function buildSite(deps: BuildDeps, now: Date): Promise<BuildReport> {
   const settings = await loadSettings(deps.content);
-  const [files, templates, stylesheet] = await Promise.all([
+  const [files, templates, stylesheet, issueTemplate] = await Promise.all([
     deps.content.list(),
     loadPageTemplates(deps.templates),
     deps.templates.load('style.css'),
+    deps.templates.load('issue.html'),
   ]);
   const loaded = loadArticles(files, settings, now);
   for (const problem of loaded.problems) deps.log.error(formatProblem(problem), { file: problem.file, line: problem.line });
@@ -82,6 +90,17 @@ export async function buildSite(deps: BuildDeps, now: Date): Promise<BuildReport
       limit(() => write(articlePath(article.slug), renderArticlePage(templates, settings, article), CONTENT_TYPES.html)),
     ),
   );
+  // Each digest issue's archive page (the email's "view in browser" link); see digest/select.ts.
+  let issues: ArchivedIssue[] = [];
+  try {
+    issues = archivedIssues(loaded.articles, settings.digest, ARCHIVED_ISSUES);
+  } catch (error) {
+    if (!(error instanceof DigestError)) throw error;
+    deps.log.error(`${SETTINGS_FILE}: ${error.message}; no issue archive pages written`);
+  }
+  await Promise.all(
+    issues.map((issue) => limit(() => write(issueArchivePath(issue.id), renderIssuePage(templates, issueTemplate, settings, issue), CONTENT_TYPES.html))),
+  );
   await write('index.html', renderIndexPage(templates, settings, loaded.articles), CONTENT_TYPES.html);
   await write('style.css', stylesheet, CONTENT_TYPES.css);
   // Feeds last: a reader never sees an item whose page is not there yet.
@@ -93,6 +112,7 @@ export async function buildSite(deps: BuildDeps, now: Date): Promise<BuildReport
     inFeeds: inFeeds.length,
     problems: loaded.problems.length,
     skipped: loaded.skipped.length,
+    issues: issues.length,
   });
-  return { ...loaded, settings, written, feedItems: inFeeds.length };
+  return { ...loaded, settings, written, feedItems: inFeeds.length, issues };
 }

@@ -1,7 +1,9 @@
 import Mustache from 'mustache';
 import type { Article } from '../articles/types.ts';
 import type { Settings } from '../settings.ts';
-import { articlePath, feedUrls, siteUrlFor } from '../urls.ts';
+import type { ArchivedIssue } from '../digest/select.ts';
+import { formatLongDate } from '../digest/dates.ts';
+import { articlePath, feedUrls, issueArchiveUrl, siteUrlFor } from '../urls.ts';
 
 export interface PageTemplates {
   layout: string;
@@ -11,20 +13,8 @@ export interface PageTemplates {
 
 export const PAGE_TEMPLATE_FILES = { layout: 'layout.html', article: 'article.html', index: 'index.html' } as const;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-// Building an Intl formatter is costly (milliseconds): one per language, reused.
 function formatDate(date: Date, language: string): string {
-  let formatter = formatters.get(language);
-  if (!formatter) {
-    try {
-      formatter = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' });
-    } catch {
-      formatter = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' });
-    }
-    formatters.set(language, formatter);
-  }
-  return formatter.format(date);
+  return formatLongDate(date, language, 'UTC');
 }
 
 function articleView(article: Article, settings: Settings) {
@@ -77,4 +67,16 @@ export function renderIndexPage(templates: PageTemplates, settings: Settings, ar
     feeds,
   });
   return renderPage(templates, settings, settings.title, '', body, siteUrlFor(settings.siteUrl, ''));
+}
+
+/** The archive page of one digest issue: the email's "view in browser" link. `template` is issue.html. */
+export function renderIssuePage(templates: PageTemplates, template: string, settings: Settings, issue: ArchivedIssue): string {
+  const dateText = formatLongDate(issue.scheduledTime, settings.language, settings.digest.schedule.timezone);
+  const body = Mustache.render(template, {
+    site: { title: settings.title },
+    issue: { date: issue.scheduledTime.toISOString(), dateText },
+    articles: issue.articles.map((a) => articleView(a, settings)),
+    feeds: feedUrls(settings.siteUrl),
+  });
+  return renderPage(templates, settings, `Issue of ${dateText} · ${settings.title}`, '../', body, issueArchiveUrl(settings.siteUrl, issue.id));
 }
