@@ -23,6 +23,18 @@ export interface StandInOptions {
   dailyQuota?: number;
   /** Latency added to each SendRawEmail, ms. */
   latencyMs?: number;
+  /** Keep each message's raw bytes (default true; benchmarks turn it off). */
+  keepRaw?: boolean;
+}
+
+/** What GET /stats answers: totals a benchmark in another process can read. */
+export interface StandInStats {
+  calls: number;
+  throttled: number;
+  messages: number;
+  uniqueRecipients: number;
+  firstAt: number | undefined;
+  lastAt: number | undefined;
 }
 
 export interface SesStandIn {
@@ -66,6 +78,19 @@ export async function startSesStandIn(options: StandInOptions = {}): Promise<Ses
   let refilled = performance.now();
   let counter = 0;
   const server: Server = createServer(async (req, res) => {
+    if (req.method === 'GET' && req.url === '/stats') {
+      const unique = new Set(state.messages.flatMap((m) => m.destinations)).size;
+      const stats: StandInStats = {
+        calls: state.calls,
+        throttled: state.throttled,
+        messages: state.messages.length,
+        uniqueRecipients: unique,
+        firstAt: state.messages[0]?.at,
+        lastAt: state.messages.at(-1)?.at,
+      };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify(stats));
+    }
     const params = new URLSearchParams(await body(req));
     const action = params.get('Action');
     const reply = (status: number, xml: string) => {
@@ -103,7 +128,7 @@ export async function startSesStandIn(options: StandInOptions = {}): Promise<Ses
     for (let i = 1; params.has(`Tags.member.${i}.Name`); i++) tags[params.get(`Tags.member.${i}.Name`)!] = params.get(`Tags.member.${i}.Value`) ?? '';
     const messageId = `standin-${++counter}`;
     state.messages.push({
-      raw: Buffer.from(params.get('RawMessage.Data') ?? '', 'base64'),
+      raw: options.keepRaw === false ? Buffer.alloc(0) : Buffer.from(params.get('RawMessage.Data') ?? '', 'base64'),
       source: params.get('Source') ?? undefined,
       destinations,
       tags,

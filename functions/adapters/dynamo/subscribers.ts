@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { subscriberId } from '../../core/subscribers/identity.ts';
 import {
   SUBSCRIBER_STATES,
@@ -38,6 +38,22 @@ export class DynamoSubscriberStore implements SubscriberStore {
   async get(id: string): Promise<Subscriber | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key(id), ConsistentRead: true }));
     return Item ? fromItem(Item) : undefined;
+  }
+
+  async getMany(ids: readonly string[]): Promise<Map<string, Subscriber>> {
+    const found = new Map<string, Subscriber>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(key);
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of out.Responses?.[this.table] ?? []) found.set(String(item.id), fromItem(item));
+        keys = out.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined;
+        if (attempt > 8 && keys?.length) throw new Error('DynamoDB kept returning unprocessed keys');
+      }
+    }
+    return found;
   }
 
   async requestConfirmation(email: string, now: Date, coolDownMs: number, pendingExpiry: Date): Promise<Subscriber | undefined> {
@@ -210,6 +226,11 @@ export class DynamoSubscriberStore implements SubscriberStore {
     }
     return counts;
   }
+}
+
+/** The table item of one subscriber (for bulk writes). */
+export function subscriberItem(s: Subscriber): Record<string, unknown> {
+  return { ...key(s.id), ...toItem(s) };
 }
 
 function toItem(s: Subscriber): Record<string, unknown> {

@@ -63,11 +63,13 @@ export class BatchDeliverer {
     const loaded = await this.issue(batch.issueId);
     if (!loaded) throw new Error(`issue ${batch.issueId} not found`);
     const { issue, messages } = loaded;
-    const current = await deps.issues.getIssue(batch.issueId);
-    if (current?.pausedUntil && current.pausedUntil > deps.now()) {
-      return { outcome: 'paused', sent: 0, until: current.pausedUntil };
+    const latest = await deps.issues.getIssue(batch.issueId);
+    if (latest?.pausedUntil && latest.pausedUntil > deps.now()) {
+      return { outcome: 'paused', sent: 0, until: latest.pausedUntil };
     }
     const counts = { sent: 0, skipped: 0, failed: 0, pending: 0 };
+    // Read once per batch: whoever unsubscribed or was suppressed since planning is skipped.
+    const current = await deps.subscribers.getMany(batch.recipients.map((r) => r.id));
     let pausedUntil: Date | undefined;
     let fatal: unknown;
 
@@ -77,7 +79,7 @@ export class BatchDeliverer {
         return;
       }
       const now = deps.now();
-      const subscriber = await deps.subscribers.get(recipient.id);
+      const subscriber = current.get(recipient.id);
       if (!subscriber || subscriber.state !== 'confirmed') {
         if (await deps.deliveries.markSkipped(issue.id, recipient.id, subscriber?.state ?? 'removed', now)) counts.skipped++;
         return;

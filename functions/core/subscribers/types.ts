@@ -36,6 +36,8 @@ export type UnsubscribeOutcome = 'unsubscribed' | 'already' | 'missing';
 /** Subscribers, keyed by id; addresses unique because the id derives from the address. */
 export interface SubscriberStore {
   get(id: string): Promise<Subscriber | undefined>;
+  /** Several subscribers at once (one round trip per hundred); missing ids are absent from the map. */
+  getMany(ids: readonly string[]): Promise<Map<string, Subscriber>>;
   /**
    * Creates the subscriber as pending, or moves an existing pending/unsubscribed one to a new pending
    * version, and records that a confirmation is being sent. Returns undefined when nothing should be
