@@ -123,8 +123,9 @@ describe('rendering the digest', () => {
     expect(html).toContain('1 Test Lane, Testville, TS1 1TT, United Kingdom');
     expect(html).toContain('<a href="https://gazette.example.org/api/unsubscribe?token=t.k"');
     expect(html).toContain('href="https://gazette.example.org/news/issues/2024-11-25T0700Z.html"');
-    expect(html).toContain('reader@example.org subscribed');
+    expect(html).toContain('reader@example.org subscribed to the email digest of The Test Gazette.');
     expect(text).toContain('Unsubscribe: https://gazette.example.org/api/unsubscribe?token=t.k');
+    expect(text.replace(/\s+/g, ' ')).toContain('reader@example.org subscribed to the email digest of The Test Gazette.');
     expect(text).toContain('View this issue in your browser: https://gazette.example.org/news/issues/2024-11-25T0700Z.html');
   });
 
@@ -159,6 +160,12 @@ describe('rendering the digest', () => {
       expect(img).not.toMatch(/width="1600"/);
     }
     expect(digest.html).toContain('max-width:100%');
+  });
+
+  it('styles the headings inside full articles inline, below the card title', async () => {
+    const settings = testSettings({ digest: { ...testSettings().digest, mode: 'full' } });
+    const digest = await render([article({ html: '<h2>Inside</h2><p>x</p>' })], settings);
+    expect(digest.html).toMatch(/<h2 style="[^"]*font-size: 19px[^"]*">Inside<\/h2>/);
   });
 
   it('keeps ten 5,000-word articles under Gmail\'s 102 KB clip by falling back to summaries', async () => {

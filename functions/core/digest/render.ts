@@ -103,7 +103,7 @@ function renderText(input: DigestInput, layout: Layout, archiveUrl: string, date
   lines.push(
     '',
     '-- ',
-    wrap(`You are receiving this because ${DIGEST_PLACEHOLDERS.recipientEmail} subscribed to the ${settings.title} email digest.`),
+    wrap(`You are receiving this because ${DIGEST_PLACEHOLDERS.recipientEmail} subscribed to the email digest of ${settings.title}.`),
     `Unsubscribe: ${DIGEST_PLACEHOLDERS.unsubscribeUrl}`,
     `Website: ${settings.siteUrl}`,
     wrap(settings.digest.postalAddress),
