@@ -1,6 +1,7 @@
 import { parseDocument, LineCounter, isMap, isScalar } from 'yaml';
 import { z } from 'zod';
 import { SettingsError } from './errors.ts';
+import type { ContentSource } from './ports.ts';
 
 /** The path of the publication settings file inside the content directory. */
 export const SETTINGS_FILE = 'publication.yaml';
@@ -108,4 +109,17 @@ export function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCount
     node = pair.value;
   }
   return line;
+}
+
+/** Reads and validates the publication settings from a content source. */
+export async function loadSettings(content: ContentSource): Promise<Settings> {
+  const bytes = await content.read(SETTINGS_FILE);
+  if (!bytes) throw new SettingsError(`${SETTINGS_FILE}: not found in the content directory`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (cause) {
+    throw new SettingsError(`${SETTINGS_FILE}: not valid UTF-8 text`, { cause });
+  }
+  return parseSettings(text);
 }

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IssueStore } from '../../core/sending/ports.ts';
 import type { BatchMessage, IssueCounts, IssueRecord, ListState } from '../../core/sending/types.ts';
 import { date, isConditionFailed } from './table.ts';
@@ -114,6 +114,41 @@ export class DynamoIssueStore implements IssueStore {
   async getBatch(issueId: string, batch: number): Promise<BatchMessage | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: batchKey(issueId, batch), ConsistentRead: true }));
     return Item ? { issueId, batch, recipients: Item.recipients as BatchMessage['recipients'] } : undefined;
+  }
+
+  async pendingBatches(issueId: string): Promise<BatchMessage[]> {
+    const batches: BatchMessage[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :batch)',
+          FilterExpression: '#s = :queued',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':pk': `ISSUE#${issueId}`, ':batch': 'BATCH#', ':queued': 'queued' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) batches.push({ issueId, batch: Number(item.batch), recipients: item.recipients as BatchMessage['recipients'] });
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return batches;
+  }
+
+  async recentIssues(listId: string, limit: number): Promise<IssueRecord[]> {
+    const { Items } = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': `ISSUES#${listId}` },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map(fromItem);
   }
 
   async advancePlan(

@@ -11,6 +11,10 @@ export interface IssueStore {
   /** Records a batch before it is enqueued; 'exists' when a previous attempt already did. */
   putBatch(batch: BatchMessage): Promise<'created' | 'exists'>;
   getBatch(issueId: string, batch: number): Promise<BatchMessage | undefined>;
+  /** Batches of an issue that are recorded but not yet done (to hand to the queue again). */
+  pendingBatches(issueId: string): Promise<BatchMessage[]>;
+  /** The newest issues of a list, newest first. */
+  recentIssues(listId: string, limit: number): Promise<IssueRecord[]>;
   /**
    * Moves planning on from `expectedBatches` planned batches to `next`; false when another attempt
    * already did. `planCursor` is the id of the last subscriber enqueued.

@@ -3,12 +3,11 @@ import { loadArticles, type LoadedContent } from '../articles/load.ts';
 import { DigestError } from '../digest/errors.ts';
 import { archivedIssues, type ArchivedIssue } from '../digest/select.ts';
 import { formatProblem } from '../articles/types.ts';
-import { SettingsError } from '../errors.ts';
 import { renderAtom } from '../feeds/atom.ts';
 import { renderJsonFeed } from '../feeds/json.ts';
 import { renderRss } from '../feeds/rss.ts';
 import type { ContentSource, Logger, SiteOutput, TemplateSource } from '../ports.ts';
-import { parseSettings, SETTINGS_FILE, type Settings } from '../settings.ts';
+import { loadSettings, SETTINGS_FILE, type Settings } from '../settings.ts';
 import { articlePath, FEED_PATHS, issueArchivePath } from '../urls.ts';
 import { PAGE_TEMPLATE_FILES, renderArticlePage, renderIndexPage, renderIssuePage, type PageTemplates } from './pages.ts';
 
@@ -17,6 +16,8 @@ export interface BuildDeps {
   output: SiteOutput;
   templates: TemplateSource;
   log: Logger;
+  /** Adjusts the settings read from the content (e.g. the local server's own URLs). */
+  adjustSettings?: (settings: Settings) => Settings;
 }
 
 export interface BuildReport extends LoadedContent {
@@ -40,18 +41,7 @@ export const CONTENT_TYPES = {
   css: 'text/css; charset=utf-8',
 } as const;
 
-/** Reads and validates the publication settings from a content source. */
-export async function loadSettings(content: ContentSource): Promise<Settings> {
-  const bytes = await content.read(SETTINGS_FILE);
-  if (!bytes) throw new SettingsError(`${SETTINGS_FILE}: not found in the content directory`);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (cause) {
-    throw new SettingsError(`${SETTINGS_FILE}: not valid UTF-8 text`, { cause });
-  }
-  return parseSettings(text);
-}
+export { loadSettings } from '../settings.ts';
 
 export async function loadPageTemplates(templates: TemplateSource): Promise<PageTemplates> {
   const [layout, article, index] = await Promise.all([
@@ -67,7 +57,8 @@ export async function loadPageTemplates(templates: TemplateSource): Promise<Page
  * index. Broken articles are reported and left out; everything else is still published.
  */
 export async function buildSite(deps: BuildDeps, now: Date): Promise<BuildReport> {
-  const settings = await loadSettings(deps.content);
+  const loadedSettings = await loadSettings(deps.content);
+  const settings = deps.adjustSettings ? deps.adjustSettings(loadedSettings) : loadedSettings;
   const [files, templates, stylesheet, issueTemplate] = await Promise.all([
     deps.content.list(),
     loadPageTemplates(deps.templates),

@@ -13,7 +13,7 @@ import { jsonLogger } from '../../adapters/json-logger.ts';
 import { S3ContentSource } from '../../adapters/s3-content.ts';
 import { SesMailer } from '../../adapters/ses-mailer.ts';
 import type { ContentSource, Logger, Mailer, TemplateSource } from '../../core/ports.ts';
-import { loadSettings } from '../../core/site/build.ts';
+import { loadSettings } from '../../core/settings.ts';
 import type { Settings } from '../../core/settings.ts';
 import { readEnv } from '../env.ts';
 import { DEFAULT_TEMPLATES } from '../paths.ts';
