@@ -33,6 +33,9 @@ export interface NewsletterStackProps extends StackProps {
   functions?: FunctionSpec[];
 }
 
+/** Times the queue hands out a delivery batch before it moves to the dead-letter queue. */
+export const MAX_DELIVERY_ATTEMPTS = 10;
+
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
 
 /** The whole product on AWS: content and site buckets, CDN, HTTP API, schedule, queue, table, SES. */
@@ -96,7 +99,8 @@ export class NewsletterStack extends Stack {
       retentionPeriod: Duration.days(4),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: 5 },
+      // A throttled or paused batch comes back on purpose (each return counts); ten leaves room for that.
+      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: MAX_DELIVERY_ATTEMPTS },
     });
     this.sesEventsDeadLetters = new sqs.Queue(this, 'SesEventsDeadLetters', {
       retentionPeriod: Duration.days(14),
@@ -136,7 +140,7 @@ export class NewsletterStack extends Stack {
     deployment.node.addDependency(this.contentBucket);
     for (const fn of this.functions.values()) deployment.node.addDependency(fn);
 
-    this.addAlarm('DeliveryDeadLetterAlarm', 'Delivery batches failed five times and wait in the dead-letter queue',
+    this.addAlarm('DeliveryDeadLetterAlarm', `Delivery batches were handed out ${MAX_DELIVERY_ATTEMPTS} times without finishing and wait in the dead-letter queue`,
       this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }));
     this.addAlarm('SesEventsDeadLetterAlarm', 'SES events (bounces, complaints) could not be recorded',
       this.sesEventsDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }));

@@ -68,7 +68,7 @@ describe('the CDK stack', () => {
     const queues = ofType(template, 'AWS::SQS::Queue');
     const [queueId, queue] = Object.entries(queues).find(([id]) => id.startsWith('DeliveryQueue'))!;
     const dlqId = Object.keys(queues).find((id) => id.startsWith('DeliveryDeadLetters'))!;
-    expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 });
+    expect(queue.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 10 });
     expect(queue.Properties.VisibilityTimeout).toBe(6 * FUNCTIONS.find((f) => f.name === 'deliver')!.timeoutSeconds);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
