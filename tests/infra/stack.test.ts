@@ -144,8 +144,19 @@ describe('the CDK stack', () => {
       CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
       OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
     })]);
-    const routes = Object.values(ofType(template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey).sort();
-    expect(routes).toEqual(['GET /api/confirm', 'GET /api/subscribe', 'GET /api/unsubscribe', 'POST /api/subscribe', 'POST /api/unsubscribe']);
+    const integrations = ofType(template, 'AWS::ApiGatewayV2::Integration');
+    const routes = Object.values(ofType(template, 'AWS::ApiGatewayV2::Route')).map((r) => {
+      const integrationId = JSON.stringify(r.Properties.Target).match(/"Ref":"([^"]+)"/)![1]!;
+      const target = integrations[integrationId]!.Properties.IntegrationUri['Fn::GetAtt'][0];
+      return `${r.Properties.RouteKey} → ${FUNCTIONS.find((f) => functionId(template, f.name) === target)!.name}`;
+    });
+    expect(routes.sort()).toEqual([
+      'GET /api/confirm → confirm',
+      'GET /api/subscribe → subscribe',
+      'GET /api/unsubscribe → unsubscribe',
+      'POST /api/subscribe → subscribe',
+      'POST /api/unsubscribe → unsubscribe',
+    ]);
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
