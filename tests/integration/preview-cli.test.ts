@@ -25,7 +25,8 @@ describe('newsletter preview', () => {
     const run = runCli(['preview', '--content', content, '--out', out, '--to', 'Reader@Example.ORG', '--at', '2024-11-25T07:00:00Z'], { env: { TOKEN_SECRET: SECRET } });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('issue 2024-11-25T0700Z');
+    // 25 November 2024 07:00 UTC is a Monday: the default schedule's send time.
+    expect(run.stdout).toContain('issue 2024-11-25T0700Z: the next scheduled send');
     expect(run.stdout).toContain('subject: Budget <b>passes</b> & more + 1 more');
     expect(run.stdout).toContain('articles: 2, summary');
     expect(run.stdout).toMatch(/HTML: \d+\.\d KB/);
@@ -68,6 +69,19 @@ describe('newsletter preview', () => {
     expect(run.stdout).toContain('subject: Only one');
     const parsed = await simpleParser(readFileSync(join(out, 'digest.eml')));
     expect(parsed.html).toContain('https://gazette.example.org/news/issues/2024-11-25T0700Z.html');
+  });
+
+  it('between two sends names the issue after the next scheduled send, whose archive page the build writes', async () => {
+    const content = tempTree({ 'publication.yaml': settingsYaml(), 'articles/a.md': articleText({ title: 'Midweek', date: '2024-11-20T09:00:00Z' }) });
+    const out = tempDir();
+    const run = runCli(['preview', '--content', content, '--out', out, '--at', '2024-11-21T12:34:00Z'], { env: { TOKEN_SECRET: SECRET } });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('issue 2024-11-25T0700Z: the next scheduled send, with what a first issue would carry at 2024-11-21T12:34:00.000Z');
+    const site = tempDir();
+    expect(runCli(['build', '--content', content, '--out', site]).status).toBe(0);
+    const parsed = await simpleParser(readFileSync(join(out, 'digest.eml')));
+    const link = /href="(https:\/\/gazette\.example\.org\/news\/issues\/[^"]+)"/.exec(parsed.html as string)![1]!;
+    expect(existsSync(join(site, new URL(link).pathname.replace('/news/', '')))).toBe(true);
   });
 
   it('without TOKEN_SECRET makes a local key once and reuses it', () => {

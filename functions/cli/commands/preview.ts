@@ -74,7 +74,7 @@ export function registerPreview(program: Command): void {
       const lines = [
         issue.latestInstead
           ? `nothing was published in the ${settings.digest.lookbackDays} days before ${at.toISOString()}; previewing the latest issue with articles instead: ${issue.id} (use --at to choose the send time)`
-          : `issue ${issue.id}: the first issue sent at ${at.toISOString()} (look-back ${settings.digest.lookbackDays} days)`,
+          : `issue ${issue.id}: the next scheduled send, with what a first issue would carry at ${at.toISOString()} (the ${settings.digest.lookbackDays} days before)`,
         `subject: ${rendered.subject}`,
         `articles: ${rendered.articleCount}${rendered.articleCount < rendered.issueArticleCount ? ` of ${rendered.issueArticleCount} (the rest are linked from the archive page)` : ''}, ${rendered.mode}`,
         `HTML: ${kilobytes(rendered.htmlBytes)} (Gmail clips over 102 KB); message: ${kilobytes(eml.length)}`,

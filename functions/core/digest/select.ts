@@ -103,22 +103,26 @@ export interface DueIssue {
   id: string;
   scheduledTime: Date;
   articles: Article[];
-  /** True when nothing fell in the look-back and the latest past issue with articles was taken. */
+  /** True when nothing fell in the look-back and the latest issue with articles was taken. */
   latestInstead: boolean;
 }
 
 /**
- * The issue a first send at `at` would carry (the look-back window). When that is empty, the issue
- * that carried the newest article instead (its schedule window, as on the archive page), so a
- * preview always has something to show while there is any article at all.
+ * The issue a first send at `at` would carry: the articles of the look-back before `at`, named after
+ * the scheduled time at or after `at` (whose archive page the site build writes). When the look-back
+ * is empty, the issue that carried the newest article instead (its schedule window, as on its archive
+ * page), so a preview has something to show while there is any article at all.
  */
 export function issueDueAt(articles: readonly Article[], digest: DigestSettings, at: Date): DueIssue | undefined {
   const opts = { maxArticles: digest.maxArticles, lookbackDays: digest.lookbackDays };
+  const schedule = new IssueSchedule(digest.schedule);
   const now = selectIssueArticles(articles, { ...opts, watermark: undefined, sendTime: at });
-  if (now.length > 0) return { id: issueIdFor(at), scheduledTime: at, articles: now, latestInstead: false };
+  if (now.length > 0) {
+    const scheduled = schedule.atOrAfter(at) ?? at;
+    return { id: issueIdFor(scheduled), scheduledTime: scheduled, articles: now, latestInstead: false };
+  }
   const newest = articles.filter((a) => !a.draft && a.date.getTime() <= at.getTime()).sort((a, b) => b.date.getTime() - a.date.getTime())[0];
   if (!newest) return undefined;
-  const schedule = new IssueSchedule(digest.schedule);
   const scheduled = schedule.atOrAfter(newest.date) ?? at;
   const chosen = selectIssueArticles(articles, { ...opts, watermark: schedule.before(scheduled), sendTime: new Date(Math.min(scheduled.getTime(), at.getTime())) });
   return { id: issueIdFor(scheduled), scheduledTime: scheduled, articles: chosen, latestInstead: true };
