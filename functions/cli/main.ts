@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBuild } from './commands/build.ts';
 import { registerImport } from './commands/import.ts';
+import { registerSend } from './commands/send.ts';
 import { registerPreview } from './commands/preview.ts';
 
 export function createProgram(): Command {
@@ -10,6 +11,7 @@ export function createProgram(): Command {
     .exitOverride();
   registerBuild(program);
   registerImport(program);
+  registerSend(program);
   registerPreview(program);
   for (const command of program.commands) command.exitOverride();
   return program;
