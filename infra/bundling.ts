@@ -6,8 +6,12 @@ import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
 /** ESM bundles still meet CommonJS dependencies that call `require`; this gives them one. */
 export const ESM_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
-/** The Lambda runtime provides the AWS SDK v3; bundling it would only add weight. */
-export const EXTERNAL_MODULES = ['@aws-sdk/*'];
+/**
+ * Left out of every bundle. The Lambda runtime provides the AWS SDK v3. `typescript` (3.5 MB) is
+ * reached only through cosmiconfig's loader for `.ts` config files, which MJML's minifier never loads
+ * here (there is no such file in a bundle); leaving it in would add it to every bundle that renders.
+ */
+export const EXTERNAL_MODULES = ['@aws-sdk/*', 'typescript'];
 
 /** Where bundles that render find the templates (copied beside `index.mjs`). */
 export const BUNDLED_TEMPLATES_DIR = '/var/task/templates';
