@@ -138,6 +138,15 @@ describe('rendering the digest', () => {
     expect(digest.text).toContain('1. Tom & Jerry <b>bold</b> "quoted"');
   });
 
+  it('never takes a placeholder written in an article for the recipient\'s value', async () => {
+    const digest = await render([article({ title: 'Say %%recipient_email%%', summary: 'Go to %%unsubscribe_url%% now' })]);
+    const { html, text } = personaliseDigest(digest, { email: 'reader@example.org', unsubscribeUrl: 'https://u.example.org/x' });
+    expect(html.match(/reader@example\.org/g)).toHaveLength(1);
+    expect(text.match(/reader@example\.org/g)).toHaveLength(1);
+    expect(html.match(/https:\/\/u\.example\.org\/x/g)).toHaveLength(1);
+    expect(text).toContain('Say %\u200b%recipient_email%\u200b%');
+  });
+
   it('writes a plain-text part with no HTML left in it, links listed, lines wrapped', async () => {
     const settings = testSettings({ digest: { ...testSettings().digest, mode: 'full' } });
     const html = '<h2>Sub &amp; heading</h2><p>Para with <a href="https://example.org/x">a link</a> and <em>emphasis</em>.</p><ul><li>one</li></ul><img src="https://example.org/i.png" alt="pic">';
