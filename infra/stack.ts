@@ -209,13 +209,17 @@ export class NewsletterStack extends Stack {
     this.addAlarm(`${id}ErrorsAlarm`, `The ${spec.name} function failed`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }));
   }
 
-  /** SendRawEmail from the sender identity only, and only through the configuration set. */
+  /**
+   * SendRawEmail from the sender identity only, and only through the configuration set. For a domain,
+   * addresses on it that are verified on their own count too (SES then authorises the address).
+   */
   private sendMailStatement(): iam.PolicyStatement {
     const identity = this.config.senderIdentity;
+    const identities = identity.includes('@') ? [identity] : [identity, `*@${identity}`];
     return new iam.PolicyStatement({
       actions: ['ses:SendRawEmail'],
       resources: [
-        this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+        ...identities.map((name) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: name })),
         this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }),
       ],
       conditions: { StringLike: { 'ses:FromAddress': identity.includes('@') ? identity : `*@${identity}` } },

@@ -198,9 +198,11 @@ describe('the CDK stack', () => {
       const send = statementsOf(template, name).filter((s) => actions(s).some((a) => a.startsWith('ses:')));
       expect(send, name).toHaveLength(1);
       expect(actions(send[0]!)).toEqual(['ses:SendRawEmail']);
-      const [identity, configurationSet] = resources(send[0]!).map((r) => JSON.stringify(r));
-      expect(identity).toContain(':identity/gazette.example.org');
+      const [domain, addresses, configurationSet, ...others] = resources(send[0]!).map((r) => JSON.stringify(r));
+      expect(domain).toMatch(/:identity\/gazette\.example\.org"/);
+      expect(addresses).toMatch(/:identity\/\*@gazette\.example\.org"/);
       expect(configurationSet).toContain(':configuration-set/');
+      expect(others).toEqual([]);
       expect(send[0]!.Condition).toEqual({ StringLike: { 'ses:FromAddress': '*@gazette.example.org' } });
     }
     for (const name of ['feeds', 'confirm', 'unsubscribe', 'plan-issue', 'ses-events']) {
@@ -280,6 +282,7 @@ describe('stack configuration', () => {
     const { template } = synth({ senderIdentity: 'digest@gazette.example.org' });
     const send = statementsOf(template, 'deliver').find((s) => actions(s).includes('ses:SendRawEmail'))!;
     expect(send.Condition).toEqual({ StringLike: { 'ses:FromAddress': 'digest@gazette.example.org' } });
+    expect(resources(send).map((r) => JSON.stringify(r)).filter((r) => r.includes(':identity/'))).toEqual([expect.stringMatching(/:identity\/digest@gazette\.example\.org"/)]);
   });
 
   it('refuses a schedule EventBridge Scheduler cannot express', () => {
