@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { jsonLogger } from '../adapters/json-logger.ts';
@@ -11,6 +14,15 @@ import { DEFAULT_TEMPLATES } from './paths.ts';
 
 const name = z.string().min(1);
 
+/**
+ * The templates directory when `TEMPLATES_DIR` is not set: the copy beside the bundle this code was
+ * bundled into (a Lambda package carries `templates/` next to `index.mjs`), else the project's own.
+ */
+function defaultTemplates(): string {
+  const bundled = join(dirname(fileURLToPath(import.meta.url)), 'templates');
+  return existsSync(bundled) ? bundled : DEFAULT_TEMPLATES;
+}
+
 export interface FeedsClients {
   /** The S3 client to use for buckets; by default one for the Lambda's own region and credentials. */
   s3?: S3Client;
@@ -19,7 +31,8 @@ export interface FeedsClients {
 /**
  * Site-build dependencies for the feeds Lambda, from its environment: buckets on AWS
  * (`CONTENT_BUCKET`, optional `CONTENT_PREFIX`, `SITE_BUCKET`), directories elsewhere (`CONTENT_DIR`,
- * `SITE_DIR`). Templates come from `TEMPLATES_DIR`, or the project's `templates/`.
+ * `SITE_DIR`). Templates come from `TEMPLATES_DIR`, or the `templates/` bundled beside the code, or the
+ * project's.
  */
 export function feedsDepsFromEnv(env: NodeJS.ProcessEnv = process.env, clients: FeedsClients = {}): BuildDeps {
   const log = jsonLogger({ service: 'feeds' });
@@ -32,7 +45,7 @@ export function feedsDepsFromEnv(env: NodeJS.ProcessEnv = process.env, clients: 
     return {
       content: new S3ContentSource(s3, { bucket: config.CONTENT_BUCKET, prefix: config.CONTENT_PREFIX }),
       output: new S3SiteOutput(s3, { bucket: config.SITE_BUCKET }),
-      templates: new FileTemplateSource(config.TEMPLATES_DIR ?? DEFAULT_TEMPLATES),
+      templates: new FileTemplateSource(config.TEMPLATES_DIR ?? defaultTemplates()),
       log,
     };
   }
@@ -40,5 +53,5 @@ export function feedsDepsFromEnv(env: NodeJS.ProcessEnv = process.env, clients: 
     throw new Error('Set CONTENT_BUCKET and SITE_BUCKET (on AWS) or CONTENT_DIR and SITE_DIR (on one machine) to say where the site is built from and to');
   }
   const config = readEnv({ CONTENT_DIR: name, SITE_DIR: name, TEMPLATES_DIR: name.optional() }, env);
-  return localBuildDeps({ content: config.CONTENT_DIR, out: config.SITE_DIR, templates: config.TEMPLATES_DIR }, log);
+  return localBuildDeps({ content: config.CONTENT_DIR, out: config.SITE_DIR, templates: config.TEMPLATES_DIR ?? defaultTemplates() }, log);
 }

@@ -42,13 +42,14 @@ describe('the feeds function bundle', () => {
     expect(existsSync(join(bundle, 'templates', 'layout.html'))).toBe(true);
   });
 
-  it('builds the site when Node imports it and calls its handler', () => {
+  it('builds the site with its own copy of the templates when Node imports it and calls its handler', () => {
     const content = tempTree({ 'publication.yaml': settingsYaml(), 'articles/a.md': articleText({ title: 'From the bundle' }) });
     const site = tempDir();
     const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(join(bundle, 'index.mjs')).href)});
       process.stdout.write('RESULT ' + JSON.stringify(await handler({ reason: 'test' })) + '\\n');`;
     const run = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
-      env: { PATH: process.env.PATH, CONTENT_DIR: content, SITE_DIR: site, TEMPLATES_DIR: join(bundle, 'templates') },
+      // No TEMPLATES_DIR: the bundle finds the templates copied beside it.
+      env: { PATH: process.env.PATH, CONTENT_DIR: content, SITE_DIR: site },
       encoding: 'utf8',
     });
     expect(run.stderr).toBe('');
