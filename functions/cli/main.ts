@@ -2,7 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { registerBuild } from './commands/build.ts';
 import { registerImport } from './commands/import.ts';
 import { registerSend } from './commands/send.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerPreview } from './commands/preview.ts';
+import { registerStatus } from './commands/status.ts';
+import { registerSubscribers } from './commands/subscribers.ts';
 
 export function createProgram(): Command {
   const program = new Command('newsletter')
@@ -12,7 +15,10 @@ export function createProgram(): Command {
   registerBuild(program);
   registerImport(program);
   registerSend(program);
+  registerServe(program);
   registerPreview(program);
+  registerSubscribers(program);
+  registerStatus(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

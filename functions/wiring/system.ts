@@ -54,8 +54,16 @@ export function localSettings(settings: Settings, localUrl: string): Settings {
   return { ...settings, siteUrl: site, digest: { ...settings.digest, apiUrl: `${site}api/` } };
 }
 
-export function defaultLocalUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return env.PUBLIC_URL ?? `http://localhost:${env.PORT ?? 3000}/`;
+/** Where the local server is (or would be) reached: PUBLIC_URL, the running server's URL, or localhost:PORT. */
+export function defaultLocalUrl(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PUBLIC_URL) return env.PUBLIC_URL;
+  try {
+    const running = JSON.parse(readFileSync(join(resolve(dataDir), 'server.json'), 'utf8')) as { pid: number; url: string };
+    if (alive(running.pid)) return running.url;
+  } catch {
+    // No server running.
+  }
+  return `http://localhost:${env.PORT ?? 3000}/`;
 }
 
 interface EndpointFile {
@@ -145,7 +153,7 @@ export async function openSystem(options: SystemOptions): Promise<System> {
     };
   }
   const content = new FileContentSource(resolve(options.contentDir));
-  const settings = localSettings(await loadSettings(content), options.localUrl ?? defaultLocalUrl(env));
+  const settings = localSettings(await loadSettings(content), options.localUrl ?? defaultLocalUrl(options.dataDir, env));
   const dynamo = await embeddedDynamo(options.dataDir);
   await ensureTable(dynamo.client, TABLE);
   const outbox = new FileMailer(resolve(options.dataDir, 'outbox'));

@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { PortInUseError, startServer } from '../../local/server.ts';
+import type { Logger } from '../../core/ports.ts';
+import { CliError } from '../errors.ts';
+
+function lineLogger(): Logger {
+  const stamp = () => new Date().toISOString().slice(11, 19);
+  const fields = (f?: Record<string, unknown>) => (f && Object.keys(f).length > 0 ? ` ${JSON.stringify(f)}` : '');
+  return {
+    info: (m, f) => process.stdout.write(`${stamp()} ${m}${fields(f)}\n`),
+    warn: (m, f) => process.stderr.write(`${stamp()} warning: ${m}${fields(f)}\n`),
+    error: (m, f) => process.stderr.write(`${stamp()} error: ${m}${fields(f)}\n`),
+  };
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the whole product on this machine: site, feeds, subscribe API, digest preview, outbox and the digest schedule')
+    .option('--port <port>', 'port to listen on (default: PORT or 3000)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--content <dir>', 'content directory', 'content')
+    .option('--data <dir>', 'local data directory (embedded store, outbox, built site)', '.data')
+    .option('--no-schedule', 'do not run the digest schedule')
+    .action(async (opts: { port?: string; host: string; content: string; data: string; schedule: boolean }) => {
+      const port = Number(opts.port ?? process.env.PORT ?? 3000);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: ${JSON.stringify(opts.port ?? process.env.PORT)} is not a port number`);
+      const log = lineLogger();
+      let server;
+      try {
+        server = await startServer({ port, host: opts.host, contentDir: opts.content, dataDir: opts.data, log, schedule: opts.schedule });
+      } catch (error) {
+        if (error instanceof PortInUseError) throw new CliError(error.message);
+        throw error;
+      }
+      const u = server.url;
+      process.stdout.write(
+        [
+          `newsletter is running at ${u}`,
+          `  site        ${u}`,
+          `  feeds       ${u}feed.xml  ${u}atom.xml  ${u}feed.json`,
+          `  subscribe   ${u}subscribe`,
+          `  preview     ${u}preview`,
+          `  outbox      ${u}outbox`,
+          `  schedule    ${opts.schedule ? `${server.system.settings.digest.schedule.cron} (${server.system.settings.digest.schedule.timezone})` : 'off'}`,
+          'Press Ctrl-C to stop.',
+          '',
+        ].join('\n'),
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.stdout.write('stopping…\n');
+          server.close().then(resolve, resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      process.stdout.write('stopped\n');
+    });
+}
