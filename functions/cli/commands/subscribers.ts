@@ -1,0 +1,181 @@
+import { relative } from 'node:path';
+import type { Command } from 'commander';
+import { stateSince } from '../../core/subscribers/csv.ts';
+import { normaliseEmail, subscriberId } from '../../core/subscribers/identity.ts';
+import { SUBSCRIBER_STATES, type Subscriber, type SubscriberState } from '../../core/subscribers/types.ts';
+import { buildApiDeps } from '../../wiring/services-render.ts';
+import { POLICY } from '../../wiring/services.ts';
+import type { System } from '../../wiring/system.ts';
+import { CliError } from '../errors.ts';
+import { systemOptions, withSystem, type SystemOptions } from '../system.ts';
+import { exportSubscribers, importReport, importSubscribers } from './subscribers-csv.ts';
+
+const PAGE = 500;
+
+function address(raw: string): string {
+  const parsed = normaliseEmail(raw);
+  if (!parsed.ok) throw new CliError(`${JSON.stringify(raw)} is not a valid email address: ${parsed.reason}`, 2);
+  return parsed.email;
+}
+
+function describe(s: Subscriber): string {
+  return `${s.state} since ${stateSince(s).toISOString()}`;
+}
+
+async function addConfirmed(system: System, email: string, now: Date): Promise<string> {
+  const store = system.stores.subscribers;
+  if (await store.addConfirmed(email, now)) return `added ${email} (confirmed)`;
+  const current = await store.get(subscriberId(email));
+  if (!current) throw new CliError(`${email} could not be added; try again`);
+  if (current.state === 'confirmed') return `${current.email} is already confirmed`;
+  if (current.state === 'pending') return confirmPending(system, current, now);
+  throw new CliError(`${current.email} is ${describe(current)} and is not resubscribed (they can subscribe again themselves)`);
+}
+
+async function addPending(system: System, email: string, now: Date): Promise<string> {
+  const store = system.stores.subscribers;
+  const before = await store.get(subscriberId(email));
+  if (before?.state === 'confirmed') return `${email} is already confirmed`;
+  if (before?.state === 'suppressed') throw new CliError(`${email} is ${describe(before)} and gets no mail`);
+  const { service } = await buildApiDeps(system);
+  const result = await service.subscribe(email, now);
+  if (!result.ok) throw new CliError(`${JSON.stringify(email)}: ${result.message}`, 2);
+  const after = await store.get(subscriberId(email));
+  if (after?.confirmationSentAt?.getTime() !== now.getTime()) {
+    return `${email} is pending; a confirmation mail went out less than ${POLICY.confirmationCoolDownMs / 60_000} minutes ago, so none was sent now`;
+  }
+  const where = system.outbox ? ` (embedded mode: the mail is in ${relative(process.cwd(), system.outbox.dir) || '.'})` : '';
+  return `added ${email} (pending); confirmation mail sent${where}`;
+}
+
+async function confirmPending(system: System, s: Subscriber, now: Date): Promise<string> {
+  const outcome = await system.stores.subscribers.confirm(s.id, s.version, now);
+  if (outcome === 'confirmed') return `confirmed ${s.email}`;
+  if (outcome === 'already-confirmed') return `${s.email} is already confirmed`;
+  throw new CliError(`${s.email} changed while it was being confirmed; try again`);
+}
+
+async function confirm(system: System, email: string, now: Date): Promise<string> {
+  const current = await system.stores.subscribers.get(subscriberId(email));
+  if (!current) throw new CliError(`${email} is not on the list`);
+  if (current.state === 'confirmed') return `${current.email} is already confirmed`;
+  if (current.state !== 'pending') throw new CliError(`${current.email} is ${describe(current)}; only a pending subscriber can be confirmed`);
+  return confirmPending(system, current, now);
+}
+
+async function remove(system: System, email: string, now: Date): Promise<string> {
+  const store = system.stores.subscribers;
+  const current = await store.get(subscriberId(email));
+  if (!current) throw new CliError(`${email} is not on the list`);
+  const outcome = await store.unsubscribe(current.id, now);
+  if (outcome === 'unsubscribed') return `unsubscribed ${current.email} (kept on record, so no import adds it again)`;
+  return `${current.email} is already ${describe(current)}`;
+}
+
+async function list(system: System, states: readonly SubscriberState[], limit: number): Promise<void> {
+  let left = limit;
+  for (const state of states) {
+    let after: string | undefined;
+    do {
+      if (left <= 0) return;
+      const page = await system.stores.subscribers.pageByState(state, after, Math.min(PAGE, left));
+      const lines = page.items.slice(0, left).map((s) => `${s.email}\t${s.state}\t${stateSince(s).toISOString()}\n`);
+      left -= lines.length;
+      if (lines.length > 0 && !process.stdout.write(lines.join(''))) await new Promise((r) => process.stdout.once('drain', r));
+      after = page.cursor;
+    } while (after);
+  }
+}
+
+function parseState(value: string): SubscriberState {
+  if (!(SUBSCRIBER_STATES as readonly string[]).includes(value)) throw new CliError(`--state: ${JSON.stringify(value)} is not one of ${SUBSCRIBER_STATES.join(', ')}`, 2);
+  return value as SubscriberState;
+}
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new CliError(`--limit: ${JSON.stringify(value)} is not a positive whole number`, 2);
+  return n;
+}
+
+const IMPORT_HELP = `
+The file is CSV with a header row. The "email" column is required (any case); other columns are
+ignored, except "state" and "suppressed_reason" as "subscribers export" writes them. Each record must
+be on one line: a broken quote loses only its own line.
+
+  email (and state confirmed or empty)  added as confirmed: you vouch for each person's consent
+  state unsubscribed or suppressed      recorded in that state, so nobody is mailed or later re-added
+  state pending                         not imported (they never confirmed)
+
+An address already on the list, in any state, is left as it is and counted as already present, so
+importing a file twice changes nothing and never resubscribes anyone. Bad rows (an invalid address, a
+broken quote, a duplicate of an earlier line, the wrong number of columns) are reported as FILE:LINE
+on stderr and the rest is imported. Exits 0 when any row was imported or already present.`;
+
+const EXPORT_HELP = `
+Columns: email,state,created_at,confirmed_at,unsubscribed_at,suppressed_reason (times in UTC).
+Every subscriber in every state; "subscribers import" of the file restores the confirmed ones and
+keeps the unsubscribed and suppressed ones from ever being mailed.`;
+
+type Options = SystemOptions;
+
+export function registerSubscribers(program: Command): void {
+  const group = program.command('subscribers').description('add, confirm, remove, list, import and export subscribers');
+
+  systemOptions(
+    group
+      .command('add')
+      .description('add a subscriber as confirmed (you vouch for their consent), or with --pending send the double opt-in mail')
+      .argument('<email>', 'the address')
+      .option('--pending', 'add as pending and send the confirmation mail instead'),
+  ).action(async (raw: string, opts: Options & { pending?: boolean }) => {
+    const email = address(raw);
+    const message = await withSystem(opts, (system) => (opts.pending ? addPending(system, email, new Date()) : addConfirmed(system, email, new Date())));
+    process.stdout.write(`${message}\n`);
+  });
+
+  systemOptions(group.command('confirm').description('confirm a pending subscriber').argument('<email>', 'the address')).action(
+    async (raw: string, opts: Options) => {
+      const email = address(raw);
+      process.stdout.write(`${await withSystem(opts, (system) => confirm(system, email, new Date()))}\n`);
+    },
+  );
+
+  systemOptions(
+    group.command('remove').description('unsubscribe an address; the record stays, so no import adds it again').argument('<email>', 'the address'),
+  ).action(async (raw: string, opts: Options) => {
+    const email = address(raw);
+    process.stdout.write(`${await withSystem(opts, (system) => remove(system, email, new Date()))}\n`);
+  });
+
+  systemOptions(
+    group
+      .command('list')
+      .description('print subscribers as "email<TAB>state<TAB>since", page by page')
+      .option('--state <state>', `only this state: ${SUBSCRIBER_STATES.join(', ')}`, parseState)
+      .option('--limit <n>', 'print at most n', parseLimit),
+  ).action(async (opts: Options & { state?: SubscriberState; limit?: number }) => {
+    await withSystem(opts, (system) => list(system, opts.state ? [opts.state] : SUBSCRIBER_STATES, opts.limit ?? Number.POSITIVE_INFINITY));
+  });
+
+  systemOptions(
+    group.command('import').description('import subscribers from a CSV file with an "email" column').argument('<file>', 'the CSV file').addHelpText('after', IMPORT_HELP),
+  ).action(async (file: string, opts: Options) => {
+    const summary = await withSystem(opts, (system) => importSubscribers(system.stores.subscribers, file, new Date()));
+    process.stdout.write(importReport(summary));
+    if (summary.imported + summary.recordedOptOuts + summary.alreadyPresent === 0 && summary.badRows.length > 0) {
+      throw new CliError(`nothing in ${file} could be imported`);
+    }
+  });
+
+  systemOptions(
+    group
+      .command('export')
+      .description('write every subscriber as CSV to FILE, or to stdout')
+      .argument('[file]', 'the CSV file to write (default: stdout)')
+      .addHelpText('after', EXPORT_HELP),
+  ).action(async (file: string | undefined, opts: Options) => {
+    const rows = await withSystem(opts, (system) => exportSubscribers(system.stores.subscribers, file));
+    if (file !== undefined) process.stdout.write(`exported ${rows} subscribers to ${file}\n`);
+  });
+}
