@@ -88,8 +88,17 @@ export class BatchDeliverer {
       if (claim === 'busy') counts.pending++;
       if (claim !== 'claimed') return;
       const unsubscribeToken = createToken({ purpose: 'unsubscribe', subscriber: subscriber.id, list: issue.listId }, deps.tokenKey);
+      let raw: Uint8Array;
       try {
-        const raw = messages.forRecipient({ id: subscriber.id, email: subscriber.email, unsubscribeToken }, now);
+        raw = messages.forRecipient({ id: subscriber.id, email: subscriber.email, unsubscribeToken }, now);
+      } catch (error) {
+        // An address the message cannot carry (e.g. non-ASCII without SMTPUTF8): recorded, never retried.
+        await deps.deliveries.markFailed(issue.id, recipient.id, `message not built: ${(error as Error).message}`, deps.now());
+        counts.failed++;
+        deps.log.warn('recipient address cannot be sent to; recorded as failed', { issueId: issue.id, subscriber: recipient.id });
+        return;
+      }
+      try {
         const { messageId } = await deps.mailer.send({
           from: deps.envelopeFrom,
           to: subscriber.email,
