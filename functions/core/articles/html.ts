@@ -81,7 +81,4 @@ export function truncateAtWord(text: string, max = 300): string {
   return `${base.replace(/[\s,;:.\-–—]+$/u, '')}…`;
 }
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { escapeHtml } from '../escape.ts';

@@ -2,7 +2,7 @@ import { listHeader, phrase, simpleHeader } from '../mime/headers.ts';
 import { compileMessage } from '../mime/message.ts';
 import type { Settings } from '../settings.ts';
 import { unsubscribeUrl } from '../urls.ts';
-import { DIGEST_PLACEHOLDERS, type RenderedDigest } from './render.ts';
+import { DIGEST_PLACEHOLDERS, type RenderedDigest } from './rendered.ts';
 
 export interface DigestRecipient {
   /** The subscriber's normalised address. */

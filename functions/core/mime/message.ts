@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { escapeHtml } from '../articles/html.ts';
+import { escapeHtml } from '../escape.ts';
 import { MimeError } from './errors.ts';
 import { addressHeader, isHeaderAddress, oneLine, parseMailbox, rfc5322Date, simpleHeader, unstructuredHeader, type Mailbox } from './headers.ts';
 import { encodeQuotedPrintable, SOFT_BREAK } from './quoted-printable.ts';
