@@ -1,11 +1,11 @@
 import { Duration, Fn } from 'aws-cdk-lib';
-import { CfnStage, HttpApi, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, HttpStage, type HttpRouteIntegration } from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { API_PREFIX } from './functions.ts';
+import { API_PREFIX, type Route } from './functions.ts';
 
 export interface EdgeProps {
   siteBucket: IBucket;
@@ -15,8 +15,8 @@ export interface EdgeProps {
 
 /** Steady request rates for the API, per second; bursts may reach twice as much. */
 export const API_RATE_LIMIT = 50;
-/** Subscribing sends a mail, so it is held much lower against mail bombing. */
-export const SUBSCRIBE_RATE_LIMIT = 5;
+/** Routes that send a mail (subscribing) are held much lower, against mail bombing. */
+export const MAILING_RATE_LIMIT = 5;
 
 /**
  * What readers reach: one CloudFront domain serving the site bucket (through origin access
@@ -26,21 +26,19 @@ export const SUBSCRIBE_RATE_LIMIT = 5;
  */
 export class Edge extends Construct {
   readonly api: HttpApi;
+  private readonly stage: HttpStage;
+  private readonly routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
   readonly distribution: cloudfront.Distribution;
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
     super(scope, id);
     this.api = new HttpApi(this, 'Api', { description: 'Newsletter subscribe, confirm and unsubscribe', createDefaultStage: false });
-    const stage = new HttpStage(this, 'DefaultStage', {
+    this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: API_RATE_LIMIT, burstLimit: API_RATE_LIMIT * 2 },
     });
-    // CloudFormation's own key names: this map is passed through as written.
-    (stage.node.defaultChild as CfnStage).routeSettings = {
-      [`POST ${API_PREFIX}/subscribe`]: { ThrottlingRateLimit: SUBSCRIBE_RATE_LIMIT, ThrottlingBurstLimit: SUBSCRIBE_RATE_LIMIT * 2 },
-    };
 
     const apiDomain = Fn.select(2, Fn.split('/', this.api.apiEndpoint));
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
@@ -74,5 +72,17 @@ export class Edge extends Construct {
         },
       },
     });
+  }
+
+  /** Adds `METHOD /path` under the API prefix; `mailing` routes get the low rate limit. */
+  addRoute(route: Route, integration: HttpRouteIntegration, mailing: boolean): void {
+    const [method, path] = route.split(' ') as ['GET' | 'POST', string];
+    const routeKey = `${method} ${API_PREFIX}${path}`;
+    const [created] = this.api.addRoutes({ path: `${API_PREFIX}${path}`, methods: [HttpMethod[method]], integration });
+    if (!mailing) return;
+    this.routeSettings[routeKey] = { ThrottlingRateLimit: MAILING_RATE_LIMIT, ThrottlingBurstLimit: MAILING_RATE_LIMIT * 2 };
+    // CloudFormation's own key names (the map is passed through as written); the route must exist first.
+    (this.stage.node.defaultChild as CfnStage).routeSettings = this.routeSettings;
+    this.stage.node.addDependency(created!);
   }
 }

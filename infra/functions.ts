@@ -19,10 +19,14 @@ export type Need =
   /** TEMPLATES_DIR: the templates/ directory is copied into the bundle. */
   | 'templates';
 
+/** `METHOD /path` under the API prefix. */
+export type Route = `${'GET' | 'POST'} /${string}`;
+
 /** How a function is invoked. */
 export type Trigger =
   | { kind: 'content-changed' }
-  | { kind: 'http'; routes: `${'GET' | 'POST'} /${string}`[] }
+  /** `mailing`: routes that send a mail, held to a low request rate. */
+  | { kind: 'http'; routes: Route[]; mailing?: Route[] }
   | { kind: 'schedule' }
   | { kind: 'queue' }
   | { kind: 'ses-events' };
@@ -44,7 +48,7 @@ export const API_PREFIX = '/api';
 /** Every Lambda function of the product, one line each. */
 export const FUNCTIONS: FunctionSpec[] = [
   { name: 'feeds', needs: ['content', 'site', 'templates'], trigger: { kind: 'content-changed' }, rendersMjml: false, memoryMb: 1024, timeoutSeconds: 300 },
-  { name: 'subscribe', needs: ['content', 'table', 'secret', 'mail', 'templates'], trigger: { kind: 'http', routes: ['GET /subscribe', 'POST /subscribe'] }, rendersMjml: true, memoryMb: 1024, timeoutSeconds: 15 },
+  { name: 'subscribe', needs: ['content', 'table', 'secret', 'mail', 'templates'], trigger: { kind: 'http', routes: ['GET /subscribe', 'POST /subscribe'], mailing: ['POST /subscribe'] }, rendersMjml: true, memoryMb: 1024, timeoutSeconds: 15 },
   { name: 'confirm', needs: ['content', 'table', 'secret', 'templates'], trigger: { kind: 'http', routes: ['GET /confirm'] }, rendersMjml: false, memoryMb: 512, timeoutSeconds: 15 },
   { name: 'unsubscribe', needs: ['content', 'table', 'secret', 'templates'], trigger: { kind: 'http', routes: ['GET /unsubscribe', 'POST /unsubscribe'] }, rendersMjml: false, memoryMb: 512, timeoutSeconds: 15 },
   { name: 'plan-issue', needs: ['content', 'table', 'queue', 'secret', 'templates'], trigger: { kind: 'schedule' }, rendersMjml: true, memoryMb: 1024, timeoutSeconds: 900 },

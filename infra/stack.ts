@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
-import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -236,12 +235,8 @@ export class NewsletterStack extends Stack {
         return;
       case 'http':
         for (const route of trigger.routes) {
-          const [method, path] = route.split(' ') as [keyof typeof HttpMethod, string];
-          this.edge.api.addRoutes({
-            path: `${API_PREFIX}${path}`,
-            methods: [HttpMethod[method]],
-            integration: new HttpLambdaIntegration(`${pascal(spec.name)}${method}`, fn),
-          });
+          const integration = new HttpLambdaIntegration(`${pascal(spec.name)}${route.split(' ')[0]}`, fn);
+          this.edge.addRoute(route, integration, trigger.mailing?.includes(route) ?? false);
         }
         return;
       case 'schedule': {

@@ -163,6 +163,10 @@ describe('the CDK stack', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
       RouteSettings: { 'POST /api/subscribe': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 } },
     });
+    // A stage's route settings may only name routes that already exist.
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage')) as { DependsOn?: string[] }[];
+    const subscribeRoute = Object.entries(ofType(template, 'AWS::ApiGatewayV2::Route')).find(([, r]) => r.Properties.RouteKey === 'POST /api/subscribe')![0];
+    expect(stage!.DependsOn).toContain(subscribeRoute);
   });
 
   it('rebuilds the site when content changes, one rebuild at a time', () => {
