@@ -119,6 +119,13 @@ export class NewsletterStack extends Stack {
     });
 
     this.alarms = new sns.Topic(this, 'Alarms', { displayName: 'Newsletter alarms', enforceSSL: true });
+    // With a topic policy of its own, the topic must let CloudWatch publish the account's alarms.
+    this.alarms.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.alarms.topicArn],
+      conditions: { StringEquals: { 'AWS:SourceAccount': this.account } },
+    }));
     if (config.alarmEmail) this.alarms.addSubscription(new EmailSubscription(config.alarmEmail));
 
     this.edge = new Edge(this, 'Edge', { siteBucket: this.siteBucket, domainName: config.domainName, certificateArn: config.certificateArn });

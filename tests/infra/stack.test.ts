@@ -257,6 +257,18 @@ describe('the CDK stack', () => {
     }
   });
 
+  it('lets CloudWatch publish alarms to the alarms topic', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Effect: 'Allow',
+        Action: 'sns:Publish',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Condition: { StringEquals: { 'AWS:SourceAccount': Match.anyValue() } },
+      })]) },
+    });
+  });
+
   it('raises an alarm as soon as a delivery batch lands in the dead-letter queue', () => {
     const dlqId = Object.keys(ofType(template, 'AWS::SQS::Queue')).find((id) => id.startsWith('DeliveryDeadLetters'))!;
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
