@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { openSystem } from '../../functions/wiring/system.ts';
+import { ROOT, runCli, tempDir } from '../helpers/cli.ts';
+import { memoryLogger } from '../helpers/memory.ts';
+
+function project(): string {
+  const cwd = tempDir('newsletter-send-');
+  cpSync(join(ROOT, 'content'), join(cwd, 'content'), { recursive: true });
+  return cwd;
+}
+
+async function addConfirmed(cwd: string, emails: string[]): Promise<void> {
+  const system = await openSystem({ contentDir: join(cwd, 'content'), dataDir: join(cwd, '.data'), log: memoryLogger() });
+  try {
+    for (const email of emails) await system.stores.subscribers.addConfirmed(email, new Date('2024-11-01T00:00:00Z'));
+  } finally {
+    await system.close();
+  }
+}
+
+const outbox = (cwd: string) => {
+  try {
+    return readdirSync(join(cwd, '.data/outbox')).filter((f) => f.endsWith('.eml'));
+  } catch {
+    return [];
+  }
+};
+
+describe('newsletter send (embedded store and outbox)', () => {
+  it('a dry run changes nothing; a send delivers once; a second send sends nothing', async () => {
+    const cwd = project();
+    await addConfirmed(cwd, ['ann@example.com', 'bob@example.com']);
+    const dry = runCli(['send', '--at', '2024-11-21T00:00:00Z', '--dry-run'], { cwd });
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toBe('dry run: issue 2024-11-21T0000Z "North Korean troops in Russia were sent without a choice, defector says" with 1 article(s) would go to 2 confirmed subscriber(s)\n');
+    expect(outbox(cwd)).toEqual([]);
+
+    const first = runCli(['send', '--at', '2024-11-21T00:00:00Z'], { cwd });
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('issue 2024-11-21T0000Z: sent 2, skipped 0, failed 0');
+    expect(first.stderr).toContain('batches 1 · recipients 2 · sent 2');
+    const files = outbox(cwd);
+    expect(files).toHaveLength(2);
+    const parsed = await simpleParser(readFileSync(join(cwd, '.data/outbox', files[0]!)));
+    expect(parsed.subject).toBe('North Korean troops in Russia were sent without a choice, defector says');
+    // Links in local mail point at the local server.
+    expect(parsed.text).toContain('http://localhost:3000/api/unsubscribe?token=');
+
+    const second = runCli(['send', '--at', '2024-11-21T00:00:00Z'], { cwd });
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain('sent 0');
+    expect(outbox(cwd)).toHaveLength(2);
+
+    const later = runCli(['send', '--at', '2024-12-30T00:00:00Z'], { cwd });
+    expect(later.stdout).toBe('issue 2024-12-30T0000Z: nothing to send (no new articles since the last issue)\n');
+  });
+
+  it('refuses a second send while one runs, with a clear message, and sends nobody two digests', async () => {
+    const cwd = project();
+    await addConfirmed(cwd, ['ann@example.com']);
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      mkdirSync(join(cwd, '.data'), { recursive: true });
+      writeFileSync(join(cwd, '.data/send.lock'), String(sleeper.pid));
+      const blocked = runCli(['send', '--at', '2024-11-21T00:00:00Z'], { cwd });
+      expect(blocked.status).toBe(3);
+      expect(blocked.stderr.trim().split('\n').at(-1)).toBe(`newsletter: another send is running (process ${sleeper.pid}); wait for it to finish, then run send again`);
+      expect(outbox(cwd)).toEqual([]);
+    } finally {
+      const gone = new Promise((r) => sleeper.once('exit', r));
+      sleeper.kill();
+      await gone;
+    }
+    // A lock left by a process that is gone is taken over.
+    const after = runCli(['send', '--at', '2024-11-21T00:00:00Z'], { cwd });
+    expect(after.status).toBe(0);
+    expect(outbox(cwd)).toHaveLength(1);
+  });
+
+  it('--at must be a time', () => {
+    const run = runCli(['send', '--at', 'next monday'], { cwd: project() });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('newsletter: --at: "next monday" is not an ISO 8601 time such as 2026-01-05T07:00:00Z\n');
+  });
+});
+
+describe('newsletter serve', () => {
+  it('a port already in use is a clear one-line error', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const run = runCli(['serve', '--port', String(port), '--no-schedule'], { cwd: project() });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe(`newsletter: port ${port} is already in use: stop what is using it, or set PORT to another port\n`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
