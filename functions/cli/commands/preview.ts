@@ -3,10 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadArticles } from '../../core/articles/load.ts';
 import { formatProblem } from '../../core/articles/types.ts';
-import { compileDigestMessage } from '../../core/digest/message.ts';
-import { personaliseDigest, renderDigest } from '../../core/digest/render.ts';
 import { issueDueAt } from '../../core/digest/select.ts';
-import { loadEmailTemplate } from '../../core/digest/templates.ts';
 import { loadSettings } from '../../core/site/build.ts';
 import { normaliseEmail, subscriberId } from '../../core/subscribers/identity.ts';
 import { createToken } from '../../core/tokens.ts';
@@ -38,6 +35,12 @@ export function registerPreview(program: Command): void {
     .option('--at <time>', 'send time, ISO 8601 (default: now)')
     .option('--templates <dir>', 'templates directory (default: the bundled templates/)')
     .action(async (opts: PreviewOptions) => {
+      // Loaded when used: the renderer (MJML) takes a second to load and most commands never need it.
+      const [{ compileDigestMessage }, { personaliseDigest, renderDigest }, { loadEmailTemplate }] = await Promise.all([
+        import('../../core/digest/message.ts'),
+        import('../../core/digest/render.ts'),
+        import('../../core/digest/templates.ts'),
+      ]);
       const address = normaliseEmail(opts.to);
       if (!address.ok) throw new CliError(`--to: ${address.reason}`, 2);
       const at = opts.at === undefined ? new Date() : new Date(opts.at);

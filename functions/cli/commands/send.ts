@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { sendIssue, SendLockedError, type SendProgress } from '../../local/send.ts';
+import type { SendProgress } from '../../local/send.ts';
 import { CliError } from '../errors.ts';
 import { systemOptions, withSystem, type SystemOptions } from '../system.ts';
 
@@ -38,6 +38,8 @@ export function registerSend(program: Command): void {
       .option('--dry-run', 'show what would go out, change nothing'),
   ).action(async (opts: SystemOptions & { at?: string; dryRun?: boolean }) => {
     const at = parseTime(opts.at);
+    // Loaded when used: the renderer (MJML) takes a second to load and most commands never need it.
+    const { sendIssue, SendLockedError } = await import('../../local/send.ts');
     await withSystem(opts, async (system) => {
       const progress = progressPrinter(Boolean(process.stderr.isTTY));
       let summary;

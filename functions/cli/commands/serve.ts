@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { PortInUseError, startServer } from '../../local/server.ts';
 import type { Logger } from '../../core/ports.ts';
 import { CliError } from '../errors.ts';
 
@@ -25,6 +24,7 @@ export function registerServe(program: Command): void {
     .action(async (opts: { port?: string; host: string; content: string; data: string; schedule: boolean }) => {
       const port = Number(opts.port ?? process.env.PORT ?? 3000);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: ${JSON.stringify(opts.port ?? process.env.PORT)} is not a port number`);
+      const { PortInUseError, startServer } = await import('../../local/server.ts');
       const log = lineLogger();
       let server;
       try {
