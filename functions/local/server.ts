@@ -16,7 +16,7 @@ import { handler as confirmHandler } from '../handlers/confirm.ts';
 import { api } from '../handlers/http/deps.ts';
 import { handler as subscribeHandler } from '../handlers/subscribe.ts';
 import { handler as unsubscribeHandler } from '../handlers/unsubscribe.ts';
-import { buildApiDeps } from '../wiring/services-render.ts';
+import { buildApiDeps } from '../wiring/services-api.ts';
 import { openSystem, type System } from '../wiring/system.ts';
 import { readBody, sendResult, toApiGatewayEvent } from './api-gateway.ts';
 import { readOutboxMessage, renderOutboxPage } from './outbox.ts';

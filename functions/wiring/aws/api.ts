@@ -1,4 +1,4 @@
-import { buildApiDeps } from '../services-render.ts';
+import { buildApiDeps } from '../services-api.ts';
 import { common, sesMailer } from './common.ts';
 
 /** The HTTP API's dependencies on AWS. */
