@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 
 const SIZES = (process.env.BENCH_SEND_SIZES ?? "10000,100000").split(",").map(Number);
-const RATE = Number(process.env.BENCH_SES_RATE ?? 400);
-const WORKERS = 4;
+const RATE = Number(process.env.BENCH_SES_RATE ?? 300);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
 const self = fileURLToPath(import.meta.url);
 
 async function servers(rate: number): Promise<void> {
