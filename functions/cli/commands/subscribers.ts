@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { stateSince } from '../../core/subscribers/csv.ts';
 import { normaliseEmail, subscriberId } from '../../core/subscribers/identity.ts';
 import { SUBSCRIBER_STATES, type Subscriber, type SubscriberState } from '../../core/subscribers/types.ts';
-import { buildApiDeps } from '../../wiring/services-render.ts';
 import { POLICY } from '../../wiring/services.ts';
 import type { System } from '../../wiring/system.ts';
 import { CliError } from '../errors.ts';
@@ -37,6 +36,8 @@ async function addPending(system: System, email: string, now: Date): Promise<str
   const before = await store.get(subscriberId(email));
   if (before?.state === 'confirmed') return `${email} is already confirmed`;
   if (before?.state === 'suppressed') throw new CliError(`${email} is ${describe(before)} and gets no mail`);
+  // Loaded when used: the confirmation renderer (MJML) takes a second to load.
+  const { buildApiDeps } = await import('../../wiring/services-render.ts');
   const { service } = await buildApiDeps(system);
   const result = await service.subscribe(email, now);
   if (!result.ok) throw new CliError(`${JSON.stringify(email)}: ${result.message}`, 2);
