@@ -78,7 +78,7 @@ export async function sendIssue(
     const progress: SendProgress = { batches: 0, recipients: 0, sent: 0, skipped: 0, failed: 0 };
     let incomplete = 0;
     let paused: Date | undefined;
-    const { deliverer } = buildDeliverDeps({ settings: system.settings, stores: system.stores, mailer: system.mailer, tokenKey: system.tokenKey, log: system.log, clock: now, defer: async () => undefined });
+    const { deliverer } = buildDeliverDeps({ stores: system.stores, mailer: system.mailer, tokenKey: system.tokenKey, log: system.log, clock: now, defer: async () => undefined });
     const deliverBatch = async (batch: BatchMessage) => {
       let result: BatchOutcome | undefined;
       for (let attempt = 0; attempt < 3 && !paused; attempt++) {

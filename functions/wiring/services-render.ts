@@ -15,6 +15,7 @@ export function buildPlanDeps(input: { settings: Settings; content: ContentSourc
     queue: input.queue,
     composer: new ContentIssueComposer({ settings: input.settings, content: input.content, templates: input.templates, log: input.log }),
     log: input.log,
+    settings: input.settings,
     listId: input.settings.digest.listId,
     batchSize: input.batchSize ?? POLICY.batchSize,
     now,

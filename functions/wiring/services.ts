@@ -36,7 +36,6 @@ export const POLICY = {
 export const now = () => new Date();
 
 export function buildDeliverDeps(input: {
-  settings: Settings;
   stores: Stores;
   mailer: Mailer;
   tokenKey: string | Uint8Array;
@@ -50,10 +49,9 @@ export function buildDeliverDeps(input: {
     deliveries: input.stores.deliveries,
     subscribers: input.stores.subscribers,
     mailer: input.mailer,
-    messages: new DigestMessageFactory(input.settings),
+    messages: new DigestMessageFactory(),
     log: input.log,
     tokenKey: input.tokenKey,
-    envelopeFrom: parseMailbox(input.settings.digest.from).address,
     inDoubtMs: POLICY.inDoubtMs,
     quotaPauseMs: POLICY.quotaPauseMs,
     sendConcurrency: POLICY.sendConcurrency,

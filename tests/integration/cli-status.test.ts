@@ -56,7 +56,7 @@ describe('newsletter status', () => {
     try {
       const at = new Date('2026-11-22T22:00:00Z');
       await system.stores.issues.createIssue({
-        id: '2026-11-22T2200Z', listId: 'digest.gazette.example.org', scheduledFor: at, windowStart: new Date('2026-11-15T22:00:00Z'), windowEnd: at,
+        id: '2026-11-22T2200Z', settings: system.settings, listId: 'digest.gazette.example.org', scheduledFor: at, windowStart: new Date('2026-11-15T22:00:00Z'), windowEnd: at,
         articleIds: ['a'], subject: 'Budget passes', html: '<p>x</p>', text: 'x', status: 'sending', batchesPlanned: 3, planComplete: true,
         batchesDone: 1, sent: 48, skipped: 1, failed: 1, createdAt: at,
       });

@@ -4,6 +4,7 @@ import { DynamoIssueStore } from '../../functions/adapters/dynamo/issues.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscribers.ts';
 import { subscriberId } from '../../functions/core/subscribers/identity.ts';
 import { startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
+import { testSettings } from '../helpers/factories.ts';
 
 let dynamo: LocalDynamo;
 beforeAll(async () => {
@@ -97,6 +98,7 @@ describe('delivery and issue records', () => {
   it('the watermark moves only when planning is complete and every batch is done, once', async () => {
     const issues = new DynamoIssueStore(dynamo.docs, await dynamo.table());
     const base = {
+      settings: testSettings(),
       listId: 'L', scheduledFor: T0, windowStart: at(-7 * 24 * 60 * MIN), windowEnd: T0, articleIds: ['a'], subject: 'S', html: '<p>h</p>', text: 't',
       status: 'planning' as const, batchesPlanned: 0, planComplete: false, batchesDone: 0, sent: 0, skipped: 0, failed: 0, createdAt: T0,
     };

@@ -10,6 +10,7 @@ const listKey = (listId: string) => ({ pk: `LIST#${listId}`, sk: 'STATE' });
 function fromItem(item: Record<string, unknown>): IssueRecord {
   return {
     id: String(item.id),
+    settings: item.settings as IssueRecord['settings'],
     listId: String(item.listId),
     scheduledFor: date(item.scheduledFor)!,
     windowStart: date(item.windowStart)!,

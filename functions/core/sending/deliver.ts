@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { Logger, Mailer } from '../ports.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
+import { parseMailbox } from '../mime/headers.ts';
 import { createToken } from '../tokens.ts';
 import { MailerError } from './errors.ts';
 import type { DeliveryStore, IssueMessages, IssueStore, MessageFactory } from './ports.ts';
@@ -14,8 +15,6 @@ export interface DeliverDeps {
   messages: MessageFactory;
   log: Logger;
   tokenKey: string | Uint8Array;
-  /** Envelope sender (bare address). */
-  envelopeFrom: string;
   /**
    * How long a claim may stay unconfirmed before it is taken as never sent and retried. A worker that
    * dies after SES accepted a message but before the record was written leaves such a claim; the SES
@@ -42,17 +41,17 @@ export type BatchOutcome =
  * never sends anyone a second copy. One rejected address is recorded as failed; it never fails the batch.
  */
 export class BatchDeliverer {
-  private readonly cache = new Map<string, { issue: IssueRecord; messages: IssueMessages }>();
+  private readonly cache = new Map<string, { issue: IssueRecord; messages: IssueMessages; envelopeFrom: string }>();
 
   constructor(private readonly deps: DeliverDeps) {}
 
-  private async issue(issueId: string): Promise<{ issue: IssueRecord; messages: IssueMessages } | undefined> {
+  private async issue(issueId: string): Promise<{ issue: IssueRecord; messages: IssueMessages; envelopeFrom: string } | undefined> {
     const cached = this.cache.get(issueId);
     if (cached) return cached;
     const issue = await this.deps.issues.getIssue(issueId);
     if (!issue) return undefined;
     // Compiled once per issue per warm worker; only the newest few are kept.
-    const entry = { issue, messages: this.deps.messages.forIssue(issue) };
+    const entry = { issue, messages: this.deps.messages.forIssue(issue), envelopeFrom: parseMailbox(issue.settings.digest.from).address };
     if (this.cache.size >= 3) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(issueId, entry);
     return entry;
@@ -62,7 +61,7 @@ export class BatchDeliverer {
     const { deps } = this;
     const loaded = await this.issue(batch.issueId);
     if (!loaded) throw new Error(`issue ${batch.issueId} not found`);
-    const { issue, messages } = loaded;
+    const { issue, messages, envelopeFrom } = loaded;
     const latest = await deps.issues.getIssue(batch.issueId);
     if (latest?.pausedUntil && latest.pausedUntil > deps.now()) {
       return { outcome: 'paused', sent: 0, until: latest.pausedUntil };
@@ -100,7 +99,7 @@ export class BatchDeliverer {
       }
       try {
         const { messageId } = await deps.mailer.send({
-          from: deps.envelopeFrom,
+          from: envelopeFrom,
           to: subscriber.email,
           raw,
           tags: { issue: issue.id, subscriber: subscriber.id },

@@ -1,12 +1,9 @@
 import { compileDigestMessage } from '../digest/message.ts';
-import type { Settings } from '../settings.ts';
 import type { IssueMessages, MessageFactory } from './ports.ts';
 import type { IssueRecord } from './types.ts';
 
 /** Compiles an issue's stored digest into per-recipient raw messages (no rendering here). */
 export class DigestMessageFactory implements MessageFactory {
-  constructor(private readonly settings: Settings) {}
-
   forIssue(issue: IssueRecord): IssueMessages {
     const compiled = compileDigestMessage(
       {
@@ -17,10 +14,10 @@ export class DigestMessageFactory implements MessageFactory {
         preheader: '',
         articleCount: issue.articleIds.length,
         issueArticleCount: issue.articleIds.length,
-        mode: this.settings.digest.mode,
+        mode: issue.settings.digest.mode,
         htmlBytes: Buffer.byteLength(issue.html),
       },
-      this.settings,
+      issue.settings,
       { issueId: issue.id },
     );
     return {

@@ -1,5 +1,6 @@
 import { issueIdFor } from '../digest/select.ts';
 import type { Logger } from '../ports.ts';
+import type { Settings } from '../settings.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import type { DeliveryQueue, IssueComposer, IssueStore } from './ports.ts';
 import type { BatchMessage, IssueRecord } from './types.ts';
@@ -10,6 +11,7 @@ export interface PlanDeps {
   queue: DeliveryQueue;
   composer: IssueComposer;
   log: Logger;
+  settings: Settings;
   listId: string;
   /** Recipients per queue message. */
   batchSize: number;
@@ -46,6 +48,7 @@ export async function planIssue(deps: PlanDeps, scheduledTime: Date, now: Date):
     }
     const record: IssueRecord = {
       id: issueId,
+      settings: deps.settings,
       listId: deps.listId,
       scheduledFor: scheduledTime,
       windowStart: composed.windowStart,

@@ -1,6 +1,10 @@
+import type { Settings } from '../settings.ts';
+
 /** One digest send, keyed by its scheduled time (so a repeated schedule event plans nothing twice). */
 export interface IssueRecord {
   id: string;
+  /** The publication settings it was planned with: delivery needs nothing but the issue. */
+  settings: Settings;
   listId: string;
   scheduledFor: Date;
   /** Articles published after this (exclusive)… */

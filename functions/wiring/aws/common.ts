@@ -1,7 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SESClient } from '@aws-sdk/client-ses';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
 import { DynamoDeliveryStore } from '../../adapters/dynamo/deliveries.ts';
 import { DynamoIssueStore } from '../../adapters/dynamo/issues.ts';
@@ -11,26 +9,19 @@ import { FileContentSource } from '../../adapters/fs-content.ts';
 import { FileTemplateSource } from '../../adapters/fs-templates.ts';
 import { jsonLogger } from '../../adapters/json-logger.ts';
 import { S3ContentSource } from '../../adapters/s3-content.ts';
-import { SesMailer } from '../../adapters/ses-mailer.ts';
-import type { ContentSource, Logger, Mailer, TemplateSource } from '../../core/ports.ts';
+import type { ContentSource, Logger, TemplateSource } from '../../core/ports.ts';
 import { loadSettings } from '../../core/settings.ts';
 import type { Settings } from '../../core/settings.ts';
 import { readEnv } from '../env.ts';
+import { tokenKeyFromEnv } from './secret.ts';
+
+export { tokenKeyFromEnv } from './secret.ts';
+export { sesMailer } from './mail.ts';
 import { DEFAULT_TEMPLATES } from '../paths.ts';
 import type { Stores } from '../services.ts';
 
 const name = z.string().min(1);
 const optionalNumber = z.coerce.number().positive().optional();
-
-/** The token signing key: `TOKEN_SECRET` itself, or an SSM SecureString named by `TOKEN_SECRET_PARAM`. */
-export async function tokenKeyFromEnv(env: NodeJS.ProcessEnv, ssm: () => SSMClient = () => new SSMClient({})): Promise<string> {
-  if (env.TOKEN_SECRET) return env.TOKEN_SECRET;
-  const { TOKEN_SECRET_PARAM } = readEnv({ TOKEN_SECRET_PARAM: name }, env);
-  const out = await ssm().send(new GetParameterCommand({ Name: TOKEN_SECRET_PARAM, WithDecryption: true }));
-  const value = out.Parameter?.Value;
-  if (!value || Buffer.byteLength(value) < 32) throw new Error(`SSM parameter ${TOKEN_SECRET_PARAM} must hold a secret of at least 32 bytes`);
-  return value;
-}
 
 /** Content from `CONTENT_BUCKET` (optional `CONTENT_PREFIX`) on AWS, or `CONTENT_DIR` on one machine. */
 export function contentFromEnv(env: NodeJS.ProcessEnv): ContentSource {
@@ -67,8 +58,3 @@ export async function common(service: string, env: NodeJS.ProcessEnv): Promise<C
   };
 }
 
-export function sesMailer(env: NodeJS.ProcessEnv): Mailer {
-  const { SES_CONFIGURATION_SET, MAX_SEND_RATE } = readEnv({ SES_CONFIGURATION_SET: name.optional(), MAX_SEND_RATE: optionalNumber }, env);
-  // One attempt per SDK call: the mailer paces and retries throttling itself.
-  return new SesMailer(new SESClient({ maxAttempts: 1 }), { configurationSet: SES_CONFIGURATION_SET, maxSendRate: MAX_SEND_RATE });
-}

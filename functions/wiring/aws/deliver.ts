@@ -1,14 +1,36 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import { SqsDeliveryQueue } from '../../adapters/sqs-queue.ts';
+import { DynamoDeliveryStore } from '../../adapters/dynamo/deliveries.ts';
+import { DynamoIssueStore } from '../../adapters/dynamo/issues.ts';
+import { DynamoSubscriberStore } from '../../adapters/dynamo/subscribers.ts';
+import { documentClient } from '../../adapters/dynamo/table.ts';
+import { jsonLogger } from '../../adapters/json-logger.ts';
 import { readEnv } from '../env.ts';
 import { buildDeliverDeps } from '../services.ts';
-import { common, sesMailer } from './common.ts';
+import { sesMailer } from './mail.ts';
+import { tokenKeyFromEnv } from './secret.ts';
 
-/** The delivery worker's dependencies on AWS (no template rendering: the issue is rendered already). */
+/**
+ * The delivery worker's dependencies on AWS: the table, SES and the token key. The issue carries the
+ * rendered digest and the settings it was planned with, so the worker reads no content and renders
+ * nothing; the SQS client is loaded only when a paused issue has to hide its batch.
+ */
 export async function deliverDepsFromEnv(env: NodeJS.ProcessEnv = process.env) {
-  const c = await common('deliver', env);
-  const { QUEUE_URL } = readEnv({ QUEUE_URL: z.string().min(1) }, env);
-  const queue = new SqsDeliveryQueue(new SQSClient({}), QUEUE_URL);
-  return buildDeliverDeps({ ...c, mailer: sesMailer(env), defer: (handle, seconds) => queue.defer(handle, seconds) });
+  const { TABLE_NAME, QUEUE_URL } = readEnv({ TABLE_NAME: z.string().min(1), QUEUE_URL: z.string().min(1) }, env);
+  const docs = documentClient(new DynamoDBClient({}));
+  const tokenKey = await tokenKeyFromEnv(env);
+  return buildDeliverDeps({
+    stores: {
+      subscribers: new DynamoSubscriberStore(docs, TABLE_NAME),
+      issues: new DynamoIssueStore(docs, TABLE_NAME),
+      deliveries: new DynamoDeliveryStore(docs, TABLE_NAME),
+    },
+    mailer: sesMailer(env),
+    tokenKey,
+    log: jsonLogger({ service: 'deliver' }),
+    defer: async (handle, seconds) => {
+      const [{ SQSClient }, { SqsDeliveryQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../../adapters/sqs-queue.ts')]);
+      await new SqsDeliveryQueue(new SQSClient({}), QUEUE_URL).defer(handle, seconds);
+    },
+  });
 }
