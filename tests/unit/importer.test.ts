@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadArticles } from '../../functions/core/articles/load.ts';
 import { importPlainText } from '../../functions/core/importer.ts';
 import { contentFile, testSettings } from '../helpers/factories.ts';
@@ -22,8 +22,13 @@ function importAndLoad(text: string, title = 'A headline') {
 }
 
 describe.skipIf(seedFiles.length === 0)('importing the seed article', () => {
-  const text = readFileSync(join(SEED_DIR, seedFiles[0] ?? 'none'), 'utf8');
-  const { result, article } = importAndLoad(text, 'North Korean troops in Russia were sent without a choice, defector says');
+  let text: string;
+  let result: ReturnType<typeof importPlainText>;
+  let article: ReturnType<typeof importAndLoad>['article'];
+  beforeAll(() => {
+    text = readFileSync(join(SEED_DIR, seedFiles[0]!), 'utf8');
+    ({ result, article } = importAndLoad(text, 'North Korean troops in Russia were sent without a choice, defector says'));
+  });
 
   it('keeps every paragraph, turns the three subheading lines into h2 and drops "0 Comments"', () => {
     expect(result.paragraphs).toBe(11);
