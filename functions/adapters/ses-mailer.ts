@@ -64,10 +64,10 @@ export class SesMailer implements Mailer {
 
   private rate(): Promise<Pacer> {
     this.pacer ??= (async () => {
-      if (this.options.maxSendRate) return new Pacer(this.options.maxSendRate);
+      if (this.options.maxSendRate) return new Pacer(this.options.maxSendRate, undefined, undefined, this.sleep);
       try {
         const quota = await this.client.send(new GetSendQuotaCommand({}));
-        return new Pacer(Math.max(1, quota.MaxSendRate ?? 1));
+        return new Pacer(Math.max(1, quota.MaxSendRate ?? 1), undefined, undefined, this.sleep);
       } catch (error) {
         this.pacer = undefined;
         throw classifySesError(error);

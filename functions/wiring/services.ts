@@ -2,9 +2,7 @@ import type { Logger, Mailer } from '../core/ports.ts';
 import { BatchDeliverer } from '../core/sending/deliver.ts';
 import { DigestMessageFactory } from '../core/sending/messages.ts';
 import type { DeliveryStore, IssueStore } from '../core/sending/ports.ts';
-import type { Settings } from '../core/settings.ts';
 import type { SubscriberStore } from '../core/subscribers/types.ts';
-import { parseMailbox } from '../core/mime/headers.ts';
 import type { DeliverHandlerDeps } from '../handlers/deliver.ts';
 
 /**

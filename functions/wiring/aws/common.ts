@@ -21,7 +21,6 @@ import { DEFAULT_TEMPLATES } from '../paths.ts';
 import type { Stores } from '../services.ts';
 
 const name = z.string().min(1);
-const optionalNumber = z.coerce.number().positive().optional();
 
 /** Content from `CONTENT_BUCKET` (optional `CONTENT_PREFIX`) on AWS, or `CONTENT_DIR` on one machine. */
 export function contentFromEnv(env: NodeJS.ProcessEnv): ContentSource {
