@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { openSystem } from '../../functions/wiring/system.ts';
 import { ROOT, runCli, tempDir } from '../helpers/cli.ts';
 import { memoryLogger } from '../helpers/memory.ts';
+import { articleText } from '../helpers/factories.ts';
+import { startServerProcess } from '../helpers/server-process.ts';
 
 function project(): string {
   const cwd = tempDir('newsletter-send-');
@@ -102,4 +104,27 @@ describe('newsletter serve', () => {
       blocker.close();
     }
   });
+});
+
+describe('npm start (newsletter serve) on its own', () => {
+  it('picks up content changes without a restart and keeps its data across restarts', async () => {
+    const cwd = project();
+    let server = await startServerProcess(cwd);
+    try {
+      const feed = () => fetch(new URL('feed.xml', server.url)).then((r) => r.text());
+      expect(await feed()).not.toContain('A later report');
+      writeFileSync(join(cwd, 'content/articles/later.md'), articleText({ title: 'A later report', date: '2024-12-01T09:00:00Z' }));
+      await expect.poll(feed, { timeout: 15_000, interval: 250 }).toContain('A later report');
+      const res = await fetch(new URL('api/subscribe', server.url), { method: 'POST', body: 'email=kept%40example.com', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(res.status).toBe(202);
+      expect(await server.stop()).toBe(0);
+      server = await startServerProcess(cwd);
+      const status = runCli(['status'], { cwd });
+      expect(status.stdout).toContain('1 pending');
+      const outbox = await fetch(new URL('outbox', server.url)).then((r) => r.text());
+      expect(outbox).toContain('kept@example.com');
+    } finally {
+      await server.stop();
+    }
+  }, 120_000);
 });
