@@ -48,6 +48,11 @@ export class PortInUseError extends Error {
   override name = 'PortInUseError';
 }
 
+/** Request paths as logged: a token in a query string is never written to a log. */
+export function redactTokens(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/g, '$1…');
+}
+
 const HANDLERS = { subscribe: subscribeHandler, confirm: confirmHandler, unsubscribe: unsubscribeHandler } as const;
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -71,10 +76,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const http = createServer((req, res) => {
     const started = performance.now();
     res.on('finish', () => {
-      if (options.logRequests !== false) log.info(`${req.method} ${req.url} ${res.statusCode} ${(performance.now() - started).toFixed(0)}ms`);
+      if (options.logRequests !== false) log.info(`${req.method} ${redactTokens(req.url ?? '/')} ${res.statusCode} ${(performance.now() - started).toFixed(0)}ms`);
     });
     (routes ?? (async (_q, r) => void r.writeHead(503).end()))(req, res).catch((error: unknown) => {
-      log.error(`${req.method} ${req.url} failed: ${(error as Error).message}`);
+      log.error(`${req.method} ${redactTokens(req.url ?? '/')} failed: ${(error as Error).message}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Internal error: see the server log.');
     });

@@ -28,6 +28,9 @@ describe.skipIf(!browserAvailable())('in a real browser, against npm start', () 
     const code = await server?.stop();
     expect(code).toBe(0);
     expect(server.output).toContain('stopped');
+    // One line per request, and never a subscriber's token.
+    expect(server.output.some((line) => / GET \/api\/confirm\?token=… 200 /.test(line))).toBe(true);
+    expect(server.output.join('\n')).not.toMatch(/token=[A-Za-z0-9]/);
   });
 
   const open = async (path: string, width = 1000): Promise<Page> => {
