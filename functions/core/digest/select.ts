@@ -14,13 +14,18 @@ export interface SelectionOptions {
   lookbackDays: number;
 }
 
+/** Where an issue's window opens: the watermark, or `sendTime - lookbackDays` before the first issue. */
+export function issueWindowStart(opts: Pick<SelectionOptions, 'watermark' | 'sendTime' | 'lookbackDays'>): Date {
+  return opts.watermark ?? new Date(opts.sendTime.getTime() - opts.lookbackDays * DAY_MS);
+}
+
 /**
  * The articles one issue carries: published after the watermark (before the first issue, after
  * `sendTime - lookbackDays`) and at or before the send time, newest first, at most `maxArticles`.
  * An empty result means there is no issue.
  */
 export function selectIssueArticles(articles: readonly Article[], opts: SelectionOptions): Article[] {
-  const after = (opts.watermark ?? new Date(opts.sendTime.getTime() - opts.lookbackDays * DAY_MS)).getTime();
+  const after = issueWindowStart(opts).getTime();
   const until = opts.sendTime.getTime();
   return articles
     .filter((a) => !a.draft && a.date.getTime() > after && a.date.getTime() <= until)

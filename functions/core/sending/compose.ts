@@ -1,12 +1,10 @@
 import { loadArticles } from '../articles/load.ts';
 import { renderDigest } from '../digest/render.ts';
-import { selectIssueArticles } from '../digest/select.ts';
+import { issueWindowStart, selectIssueArticles } from '../digest/select.ts';
 import { loadEmailTemplate } from '../digest/templates.ts';
 import type { ContentSource, Logger, TemplateSource } from '../ports.ts';
 import type { Settings } from '../settings.ts';
 import type { ComposedIssue, IssueComposer } from './ports.ts';
-
-const DAY_MS = 86_400_000;
 
 /** Chooses an issue's articles from the content and renders the digest template once (MJML). */
 export class ContentIssueComposer implements IssueComposer {
@@ -18,18 +16,14 @@ export class ContentIssueComposer implements IssueComposer {
     const { settings, content, templates, log } = this.deps;
     const loaded = loadArticles(await content.list(), settings, input.sendTime);
     for (const problem of loaded.problems) log.warn(`${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`);
-    const articles = selectIssueArticles(loaded.articles, {
-      watermark: input.watermark,
-      sendTime: input.sendTime,
-      maxArticles: settings.digest.maxArticles,
-      lookbackDays: settings.digest.lookbackDays,
-    });
+    const window = { watermark: input.watermark, sendTime: input.sendTime, lookbackDays: settings.digest.lookbackDays };
+    const articles = selectIssueArticles(loaded.articles, { ...window, maxArticles: settings.digest.maxArticles });
     if (articles.length === 0) return undefined;
     const template = await loadEmailTemplate(templates, 'digest.mjml');
     const rendered = await renderDigest({ settings, issueId: input.issueId, articles, scheduledTime: input.sendTime, template });
     log.info('digest rendered', { issueId: input.issueId, articles: rendered.articleCount, htmlBytes: rendered.htmlBytes, mode: rendered.mode });
     return {
-      windowStart: input.watermark ?? new Date(input.sendTime.getTime() - settings.digest.lookbackDays * DAY_MS),
+      windowStart: issueWindowStart(window),
       articleIds: articles.map((a) => a.id),
       subject: rendered.subject,
       html: rendered.html,
