@@ -4,7 +4,10 @@ import { readEnv } from '../env.ts';
 
 /** The token signing key: `TOKEN_SECRET` itself, or an SSM SecureString named by `TOKEN_SECRET_PARAM`. */
 export async function tokenKeyFromEnv(env: NodeJS.ProcessEnv, ssm: () => SSMClient = () => new SSMClient({})): Promise<string> {
-  if (env.TOKEN_SECRET) return env.TOKEN_SECRET;
+  if (env.TOKEN_SECRET !== undefined) {
+    if (Buffer.byteLength(env.TOKEN_SECRET) < 32) throw new Error('Environment variable TOKEN_SECRET must be at least 32 bytes');
+    return env.TOKEN_SECRET;
+  }
   const { TOKEN_SECRET_PARAM } = readEnv({ TOKEN_SECRET_PARAM: z.string().min(1) }, env);
   const out = await ssm().send(new GetParameterCommand({ Name: TOKEN_SECRET_PARAM, WithDecryption: true }));
   const value = out.Parameter?.Value;
