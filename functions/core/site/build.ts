@@ -44,12 +44,13 @@ export const CONTENT_TYPES = {
 export { loadSettings } from '../settings.ts';
 
 export async function loadPageTemplates(templates: TemplateSource): Promise<PageTemplates> {
-  const [layout, article, index] = await Promise.all([
+  const [layout, article, index, articleItem] = await Promise.all([
     templates.load(PAGE_TEMPLATE_FILES.layout),
     templates.load(PAGE_TEMPLATE_FILES.article),
     templates.load(PAGE_TEMPLATE_FILES.index),
+    templates.load(PAGE_TEMPLATE_FILES.articleItem),
   ]);
-  return { layout, article, index };
+  return { layout, article, index, articleItem };
 }
 
 /**

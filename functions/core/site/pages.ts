@@ -9,9 +9,11 @@ export interface PageTemplates {
   layout: string;
   article: string;
   index: string;
+  /** One article in a list (`{{> article-item}}`), shared by the index and the issue pages. */
+  articleItem: string;
 }
 
-export const PAGE_TEMPLATE_FILES = { layout: 'layout.html', article: 'article.html', index: 'index.html' } as const;
+export const PAGE_TEMPLATE_FILES = { layout: 'layout.html', article: 'article.html', index: 'index.html', articleItem: 'partials/article-item.html' } as const;
 
 function formatDate(date: Date, language: string): string {
   return formatLongDate(date, language, 'UTC');
@@ -61,11 +63,12 @@ export function renderArticlePage(templates: PageTemplates, settings: Settings, 
 export function renderIndexPage(templates: PageTemplates, settings: Settings, articles: Article[]): string {
   const feeds = feedUrls(settings.siteUrl);
   const body = Mustache.render(templates.index, {
+    root: '',
     site: { title: settings.title, description: settings.description },
     articles: articles.map((a) => articleView(a, settings)),
     empty: articles.length === 0,
     feeds,
-  });
+  }, { 'article-item': templates.articleItem });
   return renderPage(templates, settings, settings.title, '', body, siteUrlFor(settings.siteUrl, ''));
 }
 
@@ -73,10 +76,11 @@ export function renderIndexPage(templates: PageTemplates, settings: Settings, ar
 export function renderIssuePage(templates: PageTemplates, template: string, settings: Settings, issue: ArchivedIssue): string {
   const dateText = formatLongDate(issue.scheduledTime, settings.language, settings.digest.schedule.timezone);
   const body = Mustache.render(template, {
+    root: '../',
     site: { title: settings.title },
     issue: { date: issue.scheduledTime.toISOString(), dateText },
     articles: issue.articles.map((a) => articleView(a, settings)),
     feeds: feedUrls(settings.siteUrl),
-  });
+  }, { 'article-item': templates.articleItem });
   return renderPage(templates, settings, `Issue of ${dateText} · ${settings.title}`, '../', body, issueArchiveUrl(settings.siteUrl, issue.id));
 }
