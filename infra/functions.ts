@@ -52,7 +52,7 @@ export const FUNCTIONS: FunctionSpec[] = [
   { name: 'confirm', needs: ['content', 'table', 'secret', 'templates'], trigger: { kind: 'http', routes: ['GET /confirm'] }, rendersMjml: false, memoryMb: 512, timeoutSeconds: 15 },
   { name: 'unsubscribe', needs: ['content', 'table', 'secret', 'templates'], trigger: { kind: 'http', routes: ['GET /unsubscribe', 'POST /unsubscribe'] }, rendersMjml: false, memoryMb: 512, timeoutSeconds: 15 },
   { name: 'plan-issue', needs: ['content', 'table', 'queue', 'secret', 'templates'], trigger: { kind: 'schedule' }, rendersMjml: true, memoryMb: 1024, timeoutSeconds: 900 },
-  { name: 'deliver', needs: ['table', 'secret', 'mail'], trigger: { kind: 'queue' }, rendersMjml: false, memoryMb: 512, timeoutSeconds: 120 },
+  { name: 'deliver', needs: ['table', 'mail'], trigger: { kind: 'queue' }, rendersMjml: false, memoryMb: 512, timeoutSeconds: 120 },
   { name: 'ses-events', needs: ['table'], trigger: { kind: 'ses-events' }, rendersMjml: false, memoryMb: 256, timeoutSeconds: 30 },
 ];
 

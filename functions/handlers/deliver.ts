@@ -17,7 +17,7 @@ export const deliver = lazyDeps<DeliverHandlerDeps>(async () => (await import('.
 const batchSchema = z.object({
   issueId: z.string().min(1),
   batch: z.number().int().min(1),
-  recipients: z.array(z.object({ id: z.string().min(1), email: z.string().min(3) })),
+  recipients: z.array(z.object({ id: z.string().min(1), email: z.string().min(3), unsubscribeToken: z.string().min(1) })),
 });
 
 /** SQS batch of delivery batches; reports partial failures so only unfinished batches come back. */

@@ -63,7 +63,7 @@ export async function sendIssue(
 ): Promise<SendSummary> {
   const now = options.now ?? (() => new Date());
   const issueId = issueIdFor(at);
-  const planDeps = buildPlanDeps({ settings: system.settings, content: system.content, templates: system.templates, stores: system.stores, queue: { enqueue: async () => undefined }, log: system.log });
+  const planDeps = buildPlanDeps({ settings: system.settings, content: system.content, templates: system.templates, stores: system.stores, queue: { enqueue: async () => undefined }, tokenKey: system.tokenKey, log: system.log });
   if (options.dryRun) {
     const list = await system.stores.issues.getListState(system.settings.digest.listId);
     const existing = await system.stores.issues.getIssue(issueId);
@@ -78,7 +78,7 @@ export async function sendIssue(
     const progress: SendProgress = { batches: 0, recipients: 0, sent: 0, skipped: 0, failed: 0 };
     let incomplete = 0;
     let paused: Date | undefined;
-    const { deliverer } = buildDeliverDeps({ stores: system.stores, mailer: system.mailer, tokenKey: system.tokenKey, log: system.log, clock: now, defer: async () => undefined });
+    const { deliverer } = buildDeliverDeps({ stores: system.stores, mailer: system.mailer, log: system.log, clock: now, defer: async () => undefined });
     const deliverBatch = async (batch: BatchMessage) => {
       let result: BatchOutcome | undefined;
       for (let attempt = 0; attempt < 3 && !paused; attempt++) {

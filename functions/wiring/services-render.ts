@@ -8,7 +8,7 @@ export { buildApiDeps } from './services-api.ts';
 
 // The planner renders the digest (MJML): kept apart so the delivery and SES-events bundles stay small.
 
-export function buildPlanDeps(input: { settings: Settings; content: ContentSource; templates: TemplateSource; stores: Stores; queue: DeliveryQueue; log: Logger; batchSize?: number }) {
+export function buildPlanDeps(input: { settings: Settings; content: ContentSource; templates: TemplateSource; stores: Stores; queue: DeliveryQueue; tokenKey: string | Uint8Array; log: Logger; batchSize?: number }) {
   return {
     issues: input.stores.issues,
     subscribers: input.stores.subscribers,
@@ -17,6 +17,7 @@ export function buildPlanDeps(input: { settings: Settings; content: ContentSourc
     log: input.log,
     settings: input.settings,
     listId: input.settings.digest.listId,
+    tokenKey: input.tokenKey,
     batchSize: input.batchSize ?? POLICY.batchSize,
     now,
   };

@@ -36,7 +36,6 @@ export const now = () => new Date();
 export function buildDeliverDeps(input: {
   stores: Stores;
   mailer: Mailer;
-  tokenKey: string | Uint8Array;
   log: Logger;
   defer: DeliverHandlerDeps['defer'];
   clock?: () => Date;
@@ -49,7 +48,6 @@ export function buildDeliverDeps(input: {
     mailer: input.mailer,
     messages: new DigestMessageFactory(),
     log: input.log,
-    tokenKey: input.tokenKey,
     inDoubtMs: POLICY.inDoubtMs,
     quotaPauseMs: POLICY.quotaPauseMs,
     sendConcurrency: POLICY.sendConcurrency,

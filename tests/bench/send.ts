@@ -89,8 +89,8 @@ async function sender(count: number, endpoints: { dynamo: string; ses: string })
     },
   };
   const sendTime = new Date('2026-01-05T07:00:00Z');
-  plan.provide(async () => ({ ...buildPlanDeps({ settings, content, templates, stores, queue, log: quiet }), now: () => sendTime }));
-  deliver.provide(async () => buildDeliverDeps({ stores, mailer, tokenKey: 'bench-signing-key-that-is-long-enough-012345', log: quiet, defer: async () => {} }));
+  plan.provide(async () => ({ ...buildPlanDeps({ settings, content, templates, stores, queue, tokenKey: 'bench-signing-key-that-is-long-enough-012345', log: quiet }), now: () => sendTime }));
+  deliver.provide(async () => buildDeliverDeps({ stores, mailer, log: quiet, defer: async () => {} }));
   let failures = 0;
   const worker = async () => {
     for (;;) {

@@ -58,9 +58,9 @@ export async function wireWorld(options: {
   const mailer = options.mailer ? options.mailer(realMailer) : realMailer;
   const now = () => clock.now;
   api.provide(async () => ({ ...(await buildApiDeps({ settings, templates, stores, mailer, tokenKey: TOKEN_KEY, log })), now }));
-  plan.provide(async () => ({ ...buildPlanDeps({ settings, content, templates, stores, queue, log, batchSize: options.batchSize ?? 5 }), now }));
+  plan.provide(async () => ({ ...buildPlanDeps({ settings, content, templates, stores, queue, tokenKey: TOKEN_KEY, log, batchSize: options.batchSize ?? 5 }), now }));
   deliver.provide(async () =>
-    buildDeliverDeps({ stores, mailer, tokenKey: TOKEN_KEY, log, clock: now, defer: async (handle, seconds) => void deferred.push({ handle, seconds }) }),
+    buildDeliverDeps({ stores, mailer, log, clock: now, defer: async (handle, seconds) => void deferred.push({ handle, seconds }) }),
   );
   sesEvents.provide(async () => ({ ...buildSesEventDeps({ stores, log }), now }));
   return { stores, queue, log, clock, deferred };

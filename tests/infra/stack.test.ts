@@ -228,13 +228,17 @@ describe('the CDK stack', () => {
     }
     // The delivery worker defers a paused batch by changing its visibility; it never sends batches itself.
     expect(statementsOf(template, 'deliver').some((s) => actions(s).includes('sqs:ChangeMessageVisibility') && refersTo(s.Resource, 'DeliveryQueue'))).toBe(true);
-    const secret = statementsOf(template, 'deliver').find((s) => actions(s).includes('ssm:GetParameter'))!;
+    const secret = statementsOf(template, 'plan-issue').find((s) => actions(s).includes('ssm:GetParameter'))!;
     expect(JSON.stringify(secret.Resource)).toContain(':parameter/newsletter/dev/token-secret');
+    // The planner signs the unsubscribe links; the delivery worker cannot read the signing key.
+    expect(statementsOf(template, 'deliver').some((s) => actions(s).some((a) => a.startsWith('ssm:')))).toBe(false);
   });
 
   it('sets the token secret, table and configuration set in the environment of the functions that use them', () => {
     const env = (name: string) => ofType(template, 'AWS::Lambda::Function')[functionId(template, name)]!.Properties.Environment.Variables;
-    expect(env('deliver')).toMatchObject({ TOKEN_SECRET_PARAM: '/newsletter/dev/token-secret', TABLE_NAME: { Ref: expect.stringMatching(/^Table/) }, SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^ConfigurationSet/) }, MAX_SEND_RATE: '7', QUEUE_URL: { Ref: expect.stringMatching(/^DeliveryQueue/) } });
+    expect(env('deliver')).not.toHaveProperty('TOKEN_SECRET_PARAM');
+    expect(env('plan-issue')).toMatchObject({ TOKEN_SECRET_PARAM: '/newsletter/dev/token-secret' });
+    expect(env('deliver')).toMatchObject({ TABLE_NAME: { Ref: expect.stringMatching(/^Table/) }, SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^ConfigurationSet/) }, MAX_SEND_RATE: '7', QUEUE_URL: { Ref: expect.stringMatching(/^DeliveryQueue/) } });
     expect(env('plan-issue')).toMatchObject({ QUEUE_URL: { Ref: expect.stringMatching(/^DeliveryQueue/) }, TEMPLATES_DIR: '/var/task/templates' });
     expect(env('ses-events')).not.toHaveProperty('TOKEN_SECRET_PARAM');
     expect(env('ses-events')).not.toHaveProperty('TEMPLATES_DIR');

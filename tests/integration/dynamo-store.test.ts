@@ -106,7 +106,7 @@ describe('delivery and issue records', () => {
     expect(await issues.openIssue('L', 'I2')).toBe(false);
     expect(await issues.createIssue({ id: 'I1', ...base })).toBe('created');
     expect(await issues.createIssue({ id: 'I1', ...base })).toBe('exists');
-    const recipients = [{ id: 'x', email: 'x@example.com' }];
+    const recipients = [{ id: 'x', email: 'x@example.com', unsubscribeToken: 'token.signature' }];
     expect(await issues.putBatch({ issueId: 'I1', batch: 1, recipients })).toBe('created');
     expect(await issues.putBatch({ issueId: 'I1', batch: 1, recipients: [] })).toBe('exists');
     expect((await issues.getBatch('I1', 1))?.recipients).toEqual(recipients);

@@ -4,12 +4,13 @@ import { handler as planIssue } from '../../functions/handlers/plan-issue.ts';
 import { handler as deliverBatches } from '../../functions/handlers/deliver.ts';
 import { handler as sesEvents } from '../../functions/handlers/ses-events.ts';
 import { subscriberId } from '../../functions/core/subscribers/identity.ts';
+import { verifyToken } from '../../functions/core/tokens.ts';
 import { articleText, settingsYaml } from '../helpers/factories.ts';
 import { tempTree } from '../helpers/cli.ts';
 import { snsEvent, sqsEvent } from '../helpers/events.ts';
 import { startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
 import { startSesStandIn, type SesStandIn, type StandInOptions } from '../helpers/ses-standin.ts';
-import { wireWorld, type World } from '../helpers/world.ts';
+import { TOKEN_KEY, wireWorld, type World } from '../helpers/world.ts';
 
 const SEND = '2026-01-05T07:00:00Z';
 const ISSUE = '2026-01-05T0700Z';
@@ -56,6 +57,19 @@ describe('exactly one digest per confirmed subscriber (dynalite + loopback SES, 
     expect((await deliverBatches(sqsEvent(messages))).batchItemFailures).toEqual([]);
     expectExactlyOnce();
     expect(await world.stores.issues.getIssue(ISSUE)).toMatchObject({ status: 'sent', sent: 20, batchesDone: 4 });
+  });
+
+  it('the planner signs each recipient\'s unsubscribe link, so the worker needs no key', async () => {
+    const world = await setUp();
+    await planIssue({ time: SEND });
+    const recipients = world.queue.drain().flatMap((m) => m.recipients);
+    expect(recipients.map((r) => r.email).sort()).toEqual(READERS);
+    for (const r of recipients) {
+      expect(r.id).toBe(subscriberId(r.email));
+      const check = verifyToken(r.unsubscribeToken, { purpose: 'unsubscribe', list: 'digest.gazette.example.org' }, TOKEN_KEY, Date.parse(SEND));
+      expect(check).toEqual({ ok: true, claims: expect.objectContaining({ purpose: 'unsubscribe', subscriber: r.id }) });
+      expect(verifyToken(r.unsubscribeToken, { purpose: 'confirm', list: 'digest.gazette.example.org' }, TOKEN_KEY, Date.parse(SEND)).ok).toBe(false);
+    }
   });
 
   it('every SQS batch delivered twice (and concurrently) sends nothing twice', async () => {

@@ -2,7 +2,6 @@ import pLimit from 'p-limit';
 import type { Logger, Mailer } from '../ports.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import { parseMailbox } from '../mime/headers.ts';
-import { createToken } from '../tokens.ts';
 import { MailerError } from './errors.ts';
 import type { DeliveryStore, IssueMessages, IssueStore, MessageFactory } from './ports.ts';
 import type { BatchMessage, IssueRecord, Recipient } from './types.ts';
@@ -14,7 +13,6 @@ export interface DeliverDeps {
   mailer: Mailer;
   messages: MessageFactory;
   log: Logger;
-  tokenKey: string | Uint8Array;
   /**
    * How long a claim may stay unconfirmed before it is taken as never sent and retried. A worker that
    * dies after SES accepted a message but before the record was written leaves such a claim; the SES
@@ -86,10 +84,9 @@ export class BatchDeliverer {
       const claim = await deps.deliveries.claim(issue.id, recipient.id, now, deps.inDoubtMs);
       if (claim === 'busy') counts.pending++;
       if (claim !== 'claimed') return;
-      const unsubscribeToken = createToken({ purpose: 'unsubscribe', subscriber: subscriber.id, list: issue.listId }, deps.tokenKey);
       let raw: Uint8Array;
       try {
-        raw = messages.forRecipient({ id: subscriber.id, email: subscriber.email, unsubscribeToken }, now);
+        raw = messages.forRecipient({ id: subscriber.id, email: subscriber.email, unsubscribeToken: recipient.unsubscribeToken }, now);
       } catch (error) {
         // An address the message cannot carry (e.g. non-ASCII without SMTPUTF8): recorded, never retried.
         await deps.deliveries.markFailed(issue.id, recipient.id, `message not built: ${(error as Error).message}`, deps.now());

@@ -2,6 +2,7 @@ import { issueIdFor } from '../digest/select.ts';
 import type { Logger } from '../ports.ts';
 import type { Settings } from '../settings.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
+import { createToken } from '../tokens.ts';
 import type { DeliveryQueue, IssueComposer, IssueStore } from './ports.ts';
 import type { BatchMessage, IssueRecord } from './types.ts';
 
@@ -13,6 +14,8 @@ export interface PlanDeps {
   log: Logger;
   settings: Settings;
   listId: string;
+  /** Signs each recipient's unsubscribe link (the delivery worker has no key). */
+  tokenKey: string | Uint8Array;
   /** Recipients per queue message. */
   batchSize: number;
 }
@@ -85,7 +88,11 @@ export async function planIssue(deps: PlanDeps, scheduledTime: Date, now: Date):
       break;
     }
     const number = batches + 1;
-    let batch: BatchMessage = { issueId, batch: number, recipients: page.items.map((s) => ({ id: s.id, email: s.email })) };
+    let batch: BatchMessage = { issueId, batch: number, recipients: page.items.map((s) => ({
+      id: s.id,
+      email: s.email,
+      unsubscribeToken: createToken({ purpose: 'unsubscribe', subscriber: s.id, list: deps.listId }, deps.tokenKey),
+    })) };
     if ((await deps.issues.putBatch(batch)) === 'exists') {
       // An earlier attempt recorded this batch but stopped before moving on: send what it recorded.
       batch = (await deps.issues.getBatch(issueId, number))!;

@@ -35,6 +35,11 @@ export interface IssueRecord {
 export interface Recipient {
   id: string;
   email: string;
+  /**
+   * Signed by the planner, so the delivery worker never holds the signing key (which could also make
+   * confirmation links) and needs no secret to start.
+   */
+  unsubscribeToken: string;
 }
 
 /** What travels on the queue: one batch of one issue. */

@@ -8,17 +8,16 @@ import { jsonLogger } from '../../adapters/json-logger.ts';
 import { readEnv } from '../env.ts';
 import { buildDeliverDeps } from '../services.ts';
 import { sesMailer } from './mail.ts';
-import { tokenKeyFromEnv } from './secret.ts';
 
 /**
- * The delivery worker's dependencies on AWS: the table, SES and the token key. The issue carries the
- * rendered digest and the settings it was planned with, so the worker reads no content and renders
- * nothing; the SQS client is loaded only when a paused issue has to hide its batch.
+ * The delivery worker's dependencies on AWS: the table and SES. The issue carries the rendered digest
+ * and the settings it was planned with, and each recipient in a batch carries its signed unsubscribe
+ * token, so the worker reads no content, renders nothing and holds no secret; the SQS client is
+ * loaded only when a paused issue has to hide its batch.
  */
 export async function deliverDepsFromEnv(env: NodeJS.ProcessEnv = process.env) {
   const { TABLE_NAME, QUEUE_URL } = readEnv({ TABLE_NAME: z.string().min(1), QUEUE_URL: z.string().min(1) }, env);
   const docs = documentClient(new DynamoDBClient({}));
-  const tokenKey = await tokenKeyFromEnv(env);
   return buildDeliverDeps({
     stores: {
       subscribers: new DynamoSubscriberStore(docs, TABLE_NAME),
@@ -26,7 +25,6 @@ export async function deliverDepsFromEnv(env: NodeJS.ProcessEnv = process.env) {
       deliveries: new DynamoDeliveryStore(docs, TABLE_NAME),
     },
     mailer: sesMailer(env),
-    tokenKey,
     log: jsonLogger({ service: 'deliver' }),
     defer: async (handle, seconds) => {
       const [{ SQSClient }, { SqsDeliveryQueue }] = await Promise.all([import('@aws-sdk/client-sqs'), import('../../adapters/sqs-queue.ts')]);
