@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from '../core/schema.ts';
 import type { Logger } from '../core/ports.ts';
 import type { BatchDeliverer } from '../core/sending/deliver.ts';
 import { lazyDeps } from './lazy.ts';
@@ -14,10 +14,11 @@ export interface DeliverHandlerDeps {
 
 export const deliver = lazyDeps<DeliverHandlerDeps>(async () => (await import('../wiring/aws/deliver.ts')).deliverDepsFromEnv());
 
+const text = (min: number) => z.string().check(z.minLength(min));
 const batchSchema = z.object({
-  issueId: z.string().min(1),
-  batch: z.number().int().min(1),
-  recipients: z.array(z.object({ id: z.string().min(1), email: z.string().min(3), unsubscribeToken: z.string().min(1) })),
+  issueId: text(1),
+  batch: z.int().check(z.minimum(1)),
+  recipients: z.array(z.object({ id: text(1), email: text(3), unsubscribeToken: text(1) })),
 });
 
 /** SQS batch of delivery batches; reports partial failures so only unfinished batches come back. */

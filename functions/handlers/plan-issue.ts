@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from '../core/schema.ts';
 import type { Logger } from '../core/ports.ts';
 import { planIssue, type PlanDeps, type PlanResult } from '../core/sending/plan.ts';
 import { lazyDeps } from './lazy.ts';
@@ -11,7 +11,7 @@ export const plan = lazyDeps<PlanDeps & { log: Logger; now: () => Date }>(async 
  * input is `{ "time": "<aws.scheduler.scheduled-time>" }`); a manual invoke passes `{ "time": "…" }`
  * too, or nothing for "now".
  */
-const eventSchema = z.object({ time: z.string().datetime({ offset: true }).optional() }).loose();
+const eventSchema = z.looseObject({ time: z.optional(z.iso.datetime({ offset: true })) });
 
 export async function handler(event: unknown, context?: Context): Promise<PlanResult> {
   const deps = await plan.get();

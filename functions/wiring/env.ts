@@ -1,10 +1,17 @@
-import { z } from 'zod';
+import * as z from '../core/schema.ts';
+
+/** A variable that must be set, and not to an empty string. */
+export const required = z.string().check(z.minLength(1));
+/** A variable that may be absent. */
+export const optional = <T extends z.core.SomeType>(schema: T) => z.optional(schema);
+/** A positive number (environment values are strings). */
+export const positiveNumber = z.coerce.number().check(z.positive());
 
 /**
  * Reads and validates environment variables once, at the edge. A missing or invalid variable fails
  * with one message naming it.
  */
-export function readEnv<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<T>> {
+export function readEnv<T extends z.core.$ZodLooseShape>(shape: T, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodMiniObject<T>> {
   const result = z.object(shape).safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

@@ -2,17 +2,16 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from '../core/schema.ts';
 import { jsonLogger } from '../adapters/json-logger.ts';
 import { S3ContentSource } from '../adapters/s3-content.ts';
 import { S3SiteOutput } from '../adapters/s3-output.ts';
 import { FileTemplateSource } from '../adapters/fs-templates.ts';
 import type { BuildDeps } from '../core/site/build.ts';
-import { readEnv } from './env.ts';
+import { optional, readEnv, required } from './env.ts';
 import { localBuildDeps } from './local.ts';
 import { DEFAULT_TEMPLATES } from './paths.ts';
 
-const name = z.string().min(1);
 
 /**
  * The templates directory when `TEMPLATES_DIR` is not set: the copy beside the bundle this code was
@@ -38,7 +37,7 @@ export function feedsDepsFromEnv(env: NodeJS.ProcessEnv = process.env, clients: 
   const log = jsonLogger({ service: 'feeds' });
   if (env.CONTENT_BUCKET !== undefined || env.SITE_BUCKET !== undefined) {
     const config = readEnv(
-      { CONTENT_BUCKET: name, CONTENT_PREFIX: z.string().optional(), SITE_BUCKET: name, TEMPLATES_DIR: name.optional() },
+      { CONTENT_BUCKET: required, CONTENT_PREFIX: optional(z.string()), SITE_BUCKET: required, TEMPLATES_DIR: optional(required) },
       env,
     );
     const s3 = clients.s3 ?? new S3Client({});
@@ -52,6 +51,6 @@ export function feedsDepsFromEnv(env: NodeJS.ProcessEnv = process.env, clients: 
   if (env.CONTENT_DIR === undefined && env.SITE_DIR === undefined) {
     throw new Error('Set CONTENT_BUCKET and SITE_BUCKET (on AWS) or CONTENT_DIR and SITE_DIR (on one machine) to say where the site is built from and to');
   }
-  const config = readEnv({ CONTENT_DIR: name, SITE_DIR: name, TEMPLATES_DIR: name.optional() }, env);
+  const config = readEnv({ CONTENT_DIR: required, SITE_DIR: required, TEMPLATES_DIR: optional(required) }, env);
   return localBuildDeps({ content: config.CONTENT_DIR, out: config.SITE_DIR, templates: config.TEMPLATES_DIR ?? defaultTemplates() }, log);
 }

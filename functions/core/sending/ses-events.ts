@@ -1,26 +1,22 @@
-import { z } from 'zod';
+import * as z from '../schema.ts';
 import type { Logger } from '../ports.ts';
 import { normaliseEmail } from '../subscribers/identity.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import type { DeliveryStore } from './ports.ts';
 
-const recipients = z.array(z.object({ emailAddress: z.string() })).default([]);
+const recipients = z._default(z.array(z.object({ emailAddress: z.string() })), []);
 
 /** An SES event (configuration-set event publishing) or notification (identity feedback), as SNS carries it. */
-export const sesEventSchema = z
-  .object({
-    eventType: z.string().optional(),
-    notificationType: z.string().optional(),
-    mail: z
-      .object({
-        messageId: z.string(),
-        tags: z.record(z.string(), z.array(z.string())).optional(),
-      })
-      .loose(),
-    bounce: z.object({ bounceType: z.string(), bounceSubType: z.string().optional(), bouncedRecipients: recipients }).loose().optional(),
-    complaint: z.object({ complainedRecipients: recipients, complaintFeedbackType: z.string().optional() }).loose().optional(),
-  })
-  .loose();
+export const sesEventSchema = z.looseObject({
+  eventType: z.optional(z.string()),
+  notificationType: z.optional(z.string()),
+  mail: z.looseObject({
+    messageId: z.string(),
+    tags: z.optional(z.record(z.string(), z.array(z.string()))),
+  }),
+  bounce: z.optional(z.looseObject({ bounceType: z.string(), bounceSubType: z.optional(z.string()), bouncedRecipients: recipients })),
+  complaint: z.optional(z.looseObject({ complainedRecipients: recipients, complaintFeedbackType: z.optional(z.string()) })),
+});
 
 export type SesEvent = z.infer<typeof sesEventSchema>;
 

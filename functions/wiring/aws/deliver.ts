@@ -1,11 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
 import { DynamoDeliveryStore } from '../../adapters/dynamo/deliveries.ts';
 import { DynamoIssueStore } from '../../adapters/dynamo/issues.ts';
 import { DynamoSubscriberStore } from '../../adapters/dynamo/subscribers.ts';
 import { documentClient } from '../../adapters/dynamo/table.ts';
 import { jsonLogger } from '../../adapters/json-logger.ts';
-import { readEnv } from '../env.ts';
+import { readEnv, required } from '../env.ts';
 import { buildDeliverDeps } from '../services.ts';
 import { sesMailer } from './mail.ts';
 
@@ -16,7 +15,7 @@ import { sesMailer } from './mail.ts';
  * loaded only when a paused issue has to hide its batch.
  */
 export async function deliverDepsFromEnv(env: NodeJS.ProcessEnv = process.env) {
-  const { TABLE_NAME, QUEUE_URL } = readEnv({ TABLE_NAME: z.string().min(1), QUEUE_URL: z.string().min(1) }, env);
+  const { TABLE_NAME, QUEUE_URL } = readEnv({ TABLE_NAME: required, QUEUE_URL: required }, env);
   const docs = documentClient(new DynamoDBClient({}));
   return buildDeliverDeps({
     stores: {
