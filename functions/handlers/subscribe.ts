@@ -1,12 +1,16 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { renderMessagePage, renderSubscribePage } from '../core/web/pages.ts';
-import { apiDeps } from './http/deps.ts';
+import type { ApiDeps } from './http/deps.ts';
 import { formFields, method, RequestError, wantsJson } from './http/request.ts';
 import { htmlResponse, jsonResponse } from './http/response.ts';
+import { lazyDeps } from './lazy.ts';
+
+/** The API's dependencies with the confirmation mail (the one API function that renders MJML and mails). */
+export const subscribeApi = lazyDeps<ApiDeps>(async () => (await import('../wiring/aws/api-subscribe.ts')).subscribeDepsFromEnv());
 
 /** GET: the subscribe form. POST (form or JSON `email`): double opt-in; the same answer whether or not the address is known. */
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  const { service, settings, templates, now } = await apiDeps();
+  const { service, settings, templates, now } = await subscribeApi.get();
   const json = wantsJson(event);
   if (method(event) === 'GET') return htmlResponse(200, renderSubscribePage(templates, settings));
   if (method(event) !== 'POST') return jsonResponse(405, { error: 'use POST' });

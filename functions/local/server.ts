@@ -14,8 +14,9 @@ import { buildSite } from '../core/site/build.ts';
 import { loadWebTemplates, renderMessagePage, type WebTemplates } from '../core/web/pages.ts';
 import { handler as confirmHandler } from '../handlers/confirm.ts';
 import { api } from '../handlers/http/deps.ts';
-import { handler as subscribeHandler } from '../handlers/subscribe.ts';
+import { handler as subscribeHandler, subscribeApi } from '../handlers/subscribe.ts';
 import { handler as unsubscribeHandler } from '../handlers/unsubscribe.ts';
+import { apiMail } from '../wiring/confirmation-mail.ts';
 import { buildApiDeps } from '../wiring/services-api.ts';
 import { openSystem, type System } from '../wiring/system.ts';
 import { readBody, sendResult, toApiGatewayEvent } from './api-gateway.ts';
@@ -99,7 +100,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { settings } = system;
   const web: WebTemplates = await loadWebTemplates(system.templates);
   const outboxTemplate = await system.templates.load('outbox.html');
-  api.provide(async () => buildApiDeps({ settings, templates: system.templates, stores: system.stores, mailer: system.mailer, tokenKey: system.tokenKey, log }));
+  const buildApi = async () => buildApiDeps({ settings, templates: system.templates, stores: system.stores, mail: apiMail({ settings, templates: system.templates, mailer: system.mailer }), tokenKey: system.tokenKey, log });
+  api.provide(buildApi);
+  subscribeApi.provide(buildApi);
 
   const rebuild = async () => {
     const report = await buildSite({ content: system.content, output: new FileSiteOutput(siteDir), templates: system.templates, log, adjustSettings: () => settings }, new Date());
@@ -199,6 +202,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       watcher?.close();
       clearTimeout(timer);
       api.provide(undefined);
+      subscribeApi.provide(undefined);
       http.closeAllConnections();
       await new Promise<void>((r) => http.close(() => r()));
       await rm(join(system.dataDir, 'server.json'), { force: true });

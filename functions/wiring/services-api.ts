@@ -7,27 +7,36 @@ import { loadWebTemplates } from '../core/web/pages.ts';
 import type { ApiDeps } from '../handlers/http/deps.ts';
 import { now, POLICY, type Stores } from './services.ts';
 
-/**
- * The confirmation mail, rendered on first use: only a subscribe request needs the renderer (MJML, a
- * second to load), so confirm and unsubscribe start without it.
- */
-function lazyConfirmation(settings: Settings, templates: TemplateSource): ConfirmationMail {
-  let loaded: Promise<ConfirmationMail> | undefined;
-  return {
-    async build(input, at) {
-      loaded ??= import('../core/subscribers/confirmation.ts').then((m) => m.ConfirmationMailer.load(settings, templates));
-      loaded.catch(() => (loaded = undefined));
-      return (await loaded).build(input, at);
-    },
-  };
+/** How the subscribe route sends its double opt-in mail (see confirmation-mail.ts). */
+export interface ApiMail {
+  mailer: Mailer;
+  confirmation: ConfirmationMail;
 }
 
-export async function buildApiDeps(input: { settings: Settings; templates: TemplateSource; stores: Pick<Stores, 'subscribers'>; mailer: Mailer; tokenKey: string | Uint8Array; log: Logger }): Promise<ApiDeps> {
+/**
+ * Stands in for the mail parts in the functions that never send mail (confirm, unsubscribe), so their
+ * bundles carry neither the renderer (MJML) nor an SES client; reaching it is a wiring mistake.
+ */
+const NO_MAIL: ApiMail = {
+  mailer: {
+    async send() {
+      throw new Error('this function sends no mail: subscribe requests are handled by the subscribe function');
+    },
+  },
+  confirmation: {
+    async build() {
+      throw new Error('this function sends no mail: subscribe requests are handled by the subscribe function');
+    },
+  },
+};
+
+export async function buildApiDeps(input: { settings: Settings; templates: TemplateSource; stores: Pick<Stores, 'subscribers'>; mail?: ApiMail | undefined; tokenKey: string | Uint8Array; log: Logger }): Promise<ApiDeps> {
   const { settings } = input;
+  const mail = input.mail ?? NO_MAIL;
   const service = new SubscriptionService({
     subscribers: input.stores.subscribers,
-    mailer: input.mailer,
-    confirmation: lazyConfirmation(settings, input.templates),
+    mailer: mail.mailer,
+    confirmation: mail.confirmation,
     log: input.log,
     tokenKey: input.tokenKey,
     listId: settings.digest.listId,

@@ -4,7 +4,6 @@ import type { DeliveryQueue } from '../core/sending/ports.ts';
 import type { Settings } from '../core/settings.ts';
 import { now, POLICY, type Stores } from './services.ts';
 
-export { buildApiDeps } from './services-api.ts';
 
 // The planner renders the digest (MJML): kept apart so the delivery and SES-events bundles stay small.
 

@@ -9,11 +9,14 @@ import type { Mailer } from '../../functions/core/ports.ts';
 import { loadSettings } from '../../functions/core/site/build.ts';
 import { api } from '../../functions/handlers/http/deps.ts';
 import { deliver } from '../../functions/handlers/deliver.ts';
+import { subscribeApi } from '../../functions/handlers/subscribe.ts';
 import { plan } from '../../functions/handlers/plan-issue.ts';
 import { sesEvents } from '../../functions/handlers/ses-events.ts';
 import { DEFAULT_TEMPLATES } from '../../functions/wiring/paths.ts';
 import { buildDeliverDeps, buildSesEventDeps, type Stores } from '../../functions/wiring/services.ts';
-import { buildApiDeps, buildPlanDeps } from '../../functions/wiring/services-render.ts';
+import { apiMail } from '../../functions/wiring/confirmation-mail.ts';
+import { buildApiDeps } from '../../functions/wiring/services-api.ts';
+import { buildPlanDeps } from '../../functions/wiring/services-render.ts';
 import { memoryLogger } from './memory.ts';
 import { MemoryQueue } from './memory-queue.ts';
 import type { LocalDynamo } from './dynalite.ts';
@@ -57,7 +60,9 @@ export async function wireWorld(options: {
   const realMailer = new SesMailer(options.ses, { maxSendRate: options.maxSendRate ?? 1000, baseDelayMs: 5, maxDelayMs: 50 });
   const mailer = options.mailer ? options.mailer(realMailer) : realMailer;
   const now = () => clock.now;
-  api.provide(async () => ({ ...(await buildApiDeps({ settings, templates, stores, mailer, tokenKey: TOKEN_KEY, log })), now }));
+  const buildApi = async () => ({ ...(await buildApiDeps({ settings, templates, stores, mail: apiMail({ settings, templates, mailer }), tokenKey: TOKEN_KEY, log })), now });
+  api.provide(buildApi);
+  subscribeApi.provide(buildApi);
   plan.provide(async () => ({ ...buildPlanDeps({ settings, content, templates, stores, queue, tokenKey: TOKEN_KEY, log, batchSize: options.batchSize ?? 5 }), now }));
   deliver.provide(async () =>
     buildDeliverDeps({ stores, mailer, log, clock: now, defer: async (handle, seconds) => void deferred.push({ handle, seconds }) }),

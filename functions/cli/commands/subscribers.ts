@@ -37,8 +37,8 @@ async function addPending(system: System, email: string, now: Date): Promise<str
   if (before?.state === 'confirmed') return `${email} is already confirmed`;
   if (before?.state === 'suppressed') throw new CliError(`${email} is ${describe(before)} and gets no mail`);
   // Loaded when used: the confirmation renderer (MJML) takes a second to load.
-  const { buildApiDeps } = await import('../../wiring/services-render.ts');
-  const { service } = await buildApiDeps(system);
+  const [{ buildApiDeps }, { apiMail }] = await Promise.all([import('../../wiring/services-api.ts'), import('../../wiring/confirmation-mail.ts')]);
+  const { service } = await buildApiDeps({ ...system, mail: apiMail(system) });
   const result = await service.subscribe(email, now);
   if (!result.ok) throw new CliError(`${JSON.stringify(email)}: ${result.message}`, 2);
   const after = await store.get(subscriberId(email));

@@ -13,5 +13,6 @@ export interface ApiDeps {
   now: () => Date;
 }
 
+/** The confirm and unsubscribe functions' (no mail); the subscribe function has its own, `subscribeApi`. */
 export const api = lazyDeps<ApiDeps>(async () => (await import('../../wiring/aws/api.ts')).apiDepsFromEnv());
 export const apiDeps = () => api.get();

@@ -1,8 +1,7 @@
 import { buildApiDeps } from '../services-api.ts';
-import { common, sesMailer } from './common.ts';
+import { common } from './common.ts';
 
-/** The HTTP API's dependencies on AWS. */
+/** The confirm and unsubscribe functions' dependencies on AWS: they send no mail. */
 export async function apiDepsFromEnv(env: NodeJS.ProcessEnv = process.env) {
-  const c = await common('api', env);
-  return buildApiDeps({ ...c, mailer: sesMailer(env) });
+  return buildApiDeps(await common('api', env));
 }

@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
 import { DynamoDeliveryStore } from '../../adapters/dynamo/deliveries.ts';
 import { DynamoIssueStore } from '../../adapters/dynamo/issues.ts';
 import { DynamoSubscriberStore } from '../../adapters/dynamo/subscribers.ts';
@@ -12,20 +11,17 @@ import { S3ContentSource } from '../../adapters/s3-content.ts';
 import type { ContentSource, Logger, TemplateSource } from '../../core/ports.ts';
 import { loadSettings } from '../../core/settings.ts';
 import type { Settings } from '../../core/settings.ts';
-import { readEnv } from '../env.ts';
+import { optional, readEnv, required } from '../env.ts';
 import { tokenKeyFromEnv } from './secret.ts';
 
 export { tokenKeyFromEnv } from './secret.ts';
-export { sesMailer } from './mail.ts';
 import { DEFAULT_TEMPLATES } from '../paths.ts';
 import type { Stores } from '../services.ts';
-
-const name = z.string().min(1);
 
 /** Content from `CONTENT_BUCKET` (optional `CONTENT_PREFIX`) on AWS, or `CONTENT_DIR` on one machine. */
 export function contentFromEnv(env: NodeJS.ProcessEnv): ContentSource {
   if (env.CONTENT_BUCKET) return new S3ContentSource(new S3Client({}), { bucket: env.CONTENT_BUCKET, prefix: env.CONTENT_PREFIX });
-  const { CONTENT_DIR } = readEnv({ CONTENT_DIR: name }, env);
+  const { CONTENT_DIR } = readEnv({ CONTENT_DIR: required }, env);
   return new FileContentSource(CONTENT_DIR);
 }
 
@@ -39,7 +35,7 @@ export interface Common {
 }
 
 export async function common(service: string, env: NodeJS.ProcessEnv): Promise<Common> {
-  const { TABLE_NAME, TEMPLATES_DIR } = readEnv({ TABLE_NAME: name, TEMPLATES_DIR: name.optional() }, env);
+  const { TABLE_NAME, TEMPLATES_DIR } = readEnv({ TABLE_NAME: required, TEMPLATES_DIR: optional(required) }, env);
   const content = contentFromEnv(env);
   const docs = documentClient(new DynamoDBClient({}));
   const [settings, tokenKey] = await Promise.all([loadSettings(content), tokenKeyFromEnv(env)]);
