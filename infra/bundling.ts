@@ -7,11 +7,21 @@ import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
 export const ESM_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /**
- * Left out of every bundle. The Lambda runtime provides the AWS SDK v3. `typescript` (3.5 MB) is
- * reached only through cosmiconfig's loader for `.ts` config files, which MJML's minifier never loads
- * here (there is no such file in a bundle); leaving it in would add it to every bundle that renders.
+ * Left out of a bundle. The Lambda runtime provides the AWS SDK v3 (functions that bundle their own
+ * leave it in, see FunctionSpec.bundlesSdk). `typescript` (3.5 MB) is reached only through
+ * cosmiconfig's loader for `.ts` config files, which MJML's minifier never loads here (there is no
+ * such file in a bundle); leaving it in would add it to every bundle that renders.
  */
-export const EXTERNAL_MODULES = ['@aws-sdk/*', 'typescript'];
+export function externalModules(bundleSdk: boolean): string[] {
+  return bundleSdk ? ['typescript'] : ['@aws-sdk/*', 'typescript'];
+}
+
+export interface BundleChoice {
+  /** The templates/ directory is copied beside `index.mjs`. */
+  withTemplates: boolean;
+  /** The AWS SDK is bundled instead of left to the runtime. */
+  bundleSdk: boolean;
+}
 
 /** Where bundles that render find the templates (copied beside `index.mjs`). */
 export const BUNDLED_TEMPLATES_DIR = '/var/task/templates';
@@ -20,14 +30,14 @@ const TARGET = 'node20';
 const MAIN_FIELDS = ['module', 'main'];
 
 /** Bundling for one function: local esbuild, ESM, source maps, templates copied in when it renders. */
-export function bundlingOptions(withTemplates: boolean): BundlingOptions {
+export function bundlingOptions({ withTemplates, bundleSdk }: BundleChoice): BundlingOptions {
   return {
     forceDockerBundling: false,
     format: OutputFormat.ESM,
     target: TARGET,
     mainFields: MAIN_FIELDS,
     banner: ESM_BANNER,
-    externalModules: EXTERNAL_MODULES,
+    externalModules: externalModules(bundleSdk),
     minify: true,
     sourceMap: true,
     sourcesContent: false,
@@ -42,7 +52,7 @@ export function bundlingOptions(withTemplates: boolean): BundlingOptions {
 }
 
 /** The same build as esbuild options, for measuring bundles outside a synth (see tests/bench/bundles.ts). */
-export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+export function esbuildOptions(entry: string, outfile: string, { bundleSdk }: Pick<BundleChoice, 'bundleSdk'>): BuildOptions {
   return {
     entryPoints: [join(PROJECT_ROOT, entry)],
     outfile,
@@ -52,7 +62,7 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     target: TARGET,
     mainFields: MAIN_FIELDS,
     banner: { js: ESM_BANNER },
-    external: EXTERNAL_MODULES,
+    external: externalModules(bundleSdk),
     minify: true,
     sourcemap: true,
     sourcesContent: false,

@@ -192,7 +192,7 @@ export class NewsletterStack extends Stack {
             entry: join(PROJECT_ROOT, handlerEntry(spec)),
             projectRoot: PROJECT_ROOT,
             depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-            bundling: bundlingOptions(needs.has('templates')),
+            bundling: bundlingOptions({ withTemplates: needs.has('templates'), bundleSdk: spec.bundlesSdk }),
           }
         : { code: lambda.Code.fromInline('exports.handler = async () => ({});'), handler: 'index.handler' }),
     });
