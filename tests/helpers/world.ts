@@ -24,6 +24,8 @@ import type { LocalDynamo } from './dynalite.ts';
 export const TOKEN_KEY = 'test-signing-key-that-is-long-enough-0123456789';
 
 export interface World {
+  /** The dynalite table the stores use. */
+  table: string;
   stores: Stores;
   queue: MemoryQueue;
   log: ReturnType<typeof memoryLogger>;
@@ -68,5 +70,5 @@ export async function wireWorld(options: {
     buildDeliverDeps({ stores, mailer, log, clock: now, defer: async (handle, seconds) => void deferred.push({ handle, seconds }) }),
   );
   sesEvents.provide(async () => ({ ...buildSesEventDeps({ stores, log }), now }));
-  return { stores, queue, log, clock, deferred };
+  return { table, stores, queue, log, clock, deferred };
 }
