@@ -88,11 +88,12 @@ export async function planIssue(deps: PlanDeps, scheduledTime: Date, now: Date):
       break;
     }
     const number = batches + 1;
-    let batch: BatchMessage = { issueId, batch: number, recipients: page.items.map((s) => ({
+    const signed = page.items.map((s) => ({
       id: s.id,
       email: s.email,
       unsubscribeToken: createToken({ purpose: 'unsubscribe', subscriber: s.id, list: deps.listId }, deps.tokenKey),
-    })) };
+    }));
+    let batch: BatchMessage = { issueId, batch: number, recipients: signed };
     if ((await deps.issues.putBatch(batch)) === 'exists') {
       // An earlier attempt recorded this batch but stopped before moving on: send what it recorded.
       batch = (await deps.issues.getBatch(issueId, number))!;
