@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryStore } from '../../core/sending/ports.ts';
 import type { ClaimOutcome, DeliveryStatus } from '../../core/sending/types.ts';
-import { isConditionFailed } from './table.ts';
+import { written } from './table.ts';
 
 const key = (issueId: string, subscriberId: string) => ({ pk: `ISSUE#${issueId}`, sk: `DLV#${subscriberId}` });
 
@@ -10,8 +10,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async claim(issueId: string, subscriberId: string, now: Date, inDoubtMs: number): Promise<ClaimOutcome> {
-    try {
-      await this.db.send(
+    const claimed = await written(
+      this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...key(issueId, subscriberId), status: 'sending', claimedAt: now.toISOString(), attempts: 1 },
@@ -24,11 +24,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
             ':doubt': new Date(now.getTime() - inDoubtMs).toISOString(),
           },
         }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+      ),
+    );
+    if (claimed) return 'claimed';
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key(issueId, subscriberId), ConsistentRead: true }));
     const status = Item?.status as DeliveryStatus | undefined;
     if (status === 'sent' || status === 'failed' || status === 'skipped') return status;
@@ -48,48 +46,44 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async markFailed(issueId: string, subscriberId: string, reason: string, now: Date): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: key(issueId, subscriberId),
-        UpdateExpression: 'SET #s = :failed, failure = :r, failedAt = :now',
-        ConditionExpression: '#s <> :sent',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':failed': 'failed', ':r': reason.slice(0, 500), ':now': now.toISOString(), ':sent': 'sent' },
-      }),
-    ).catch((error) => {
-      if (!isConditionFailed(error)) throw error;
-    });
+    await written(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key(issueId, subscriberId),
+          UpdateExpression: 'SET #s = :failed, failure = :r, failedAt = :now',
+          ConditionExpression: '#s <> :sent',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':failed': 'failed', ':r': reason.slice(0, 500), ':now': now.toISOString(), ':sent': 'sent' },
+        }),
+      ),
+    );
   }
 
   async markSkipped(issueId: string, subscriberId: string, reason: string, now: Date): Promise<boolean> {
-    try {
-      await this.db.send(
+    return written(
+      this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...key(issueId, subscriberId), status: 'skipped', reason, skippedAt: now.toISOString() },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async release(issueId: string, subscriberId: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: key(issueId, subscriberId),
-        UpdateExpression: 'SET #s = :released',
-        ConditionExpression: '#s = :sending',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':released': 'released', ':sending': 'sending' },
-      }),
-    ).catch((error) => {
-      if (!isConditionFailed(error)) throw error;
-    });
+    await written(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key(issueId, subscriberId),
+          UpdateExpression: 'SET #s = :released',
+          ConditionExpression: '#s = :sending',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':released': 'released', ':sending': 'sending' },
+        }),
+      ),
+    );
   }
 }

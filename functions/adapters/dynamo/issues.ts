@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IssueStore } from '../../core/sending/ports.ts';
 import type { BatchMessage, IssueCounts, IssueRecord, ListState } from '../../core/sending/types.ts';
-import { date, isConditionFailed } from './table.ts';
+import { date, written } from './table.ts';
 
 const issueKey = (id: string) => ({ pk: `ISSUE#${id}`, sk: 'ISSUE' });
 const batchKey = (id: string, n: number) => ({ pk: `ISSUE#${id}`, sk: `BATCH#${String(n).padStart(6, '0')}` });
@@ -47,8 +47,8 @@ export class DynamoIssueStore implements IssueStore {
   }
 
   async openIssue(listId: string, issueId: string): Promise<boolean> {
-    try {
-      await this.db.send(
+    return written(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: listKey(listId),
@@ -56,17 +56,13 @@ export class DynamoIssueStore implements IssueStore {
           ConditionExpression: 'attribute_not_exists(openIssueId) OR openIssueId = :id',
           ExpressionAttributeValues: { ':id': issueId },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async createIssue(issue: IssueRecord): Promise<'created' | 'exists'> {
-    try {
-      await this.db.send(
+    const created = await written(
+      this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: {
@@ -83,12 +79,9 @@ export class DynamoIssueStore implements IssueStore {
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return 'created';
-    } catch (error) {
-      if (isConditionFailed(error)) return 'exists';
-      throw error;
-    }
+      ),
+    );
+    return created ? 'created' : 'exists';
   }
 
   async getIssue(issueId: string): Promise<IssueRecord | undefined> {
@@ -97,19 +90,16 @@ export class DynamoIssueStore implements IssueStore {
   }
 
   async putBatch(batch: BatchMessage): Promise<'created' | 'exists'> {
-    try {
-      await this.db.send(
+    const created = await written(
+      this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...batchKey(batch.issueId, batch.batch), ...batch, status: 'queued' },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return 'created';
-    } catch (error) {
-      if (isConditionFailed(error)) return 'exists';
-      throw error;
-    }
+      ),
+    );
+    return created ? 'created' : 'exists';
   }
 
   async getBatch(issueId: string, batch: number): Promise<BatchMessage | undefined> {
@@ -157,8 +147,8 @@ export class DynamoIssueStore implements IssueStore {
     expectedBatches: number,
     next: { batchesPlanned: number; planCursor?: string | undefined; planComplete: boolean },
   ): Promise<boolean> {
-    try {
-      await this.db.send(
+    return written(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: issueKey(issueId),
@@ -174,17 +164,13 @@ export class DynamoIssueStore implements IssueStore {
             ...(next.planCursor ? { ':cursor': next.planCursor } : {}),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async completeBatch(issueId: string, batch: number): Promise<boolean> {
-    try {
-      await this.db.send(
+    const done = await written(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: batchKey(issueId, batch),
@@ -193,11 +179,9 @@ export class DynamoIssueStore implements IssueStore {
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':done': 'done', ':queued': 'queued' },
         }),
-      );
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
+    if (!done) return false;
     // Counted only by the caller whose update moved the batch to done: each batch counts once.
     await this.db.send(
       new UpdateCommand({
@@ -235,8 +219,8 @@ export class DynamoIssueStore implements IssueStore {
   }
 
   async finishIssue(issue: Pick<IssueRecord, 'id' | 'listId' | 'windowEnd'>, now: Date): Promise<boolean> {
-    try {
-      await this.db.send(
+    const finished = await written(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: issueKey(issue.id),
@@ -245,15 +229,12 @@ export class DynamoIssueStore implements IssueStore {
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString(), ':true': true },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-      const current = await this.getIssue(issue.id);
-      if (current?.status !== 'sent') return false;
-    }
+      ),
+    );
+    if (!finished && (await this.getIssue(issue.id))?.status !== 'sent') return false;
     // The watermark moves only after the issue is recorded as sent; repeated calls change nothing.
-    try {
-      await this.db.send(
+    await written(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: listKey(issue.listId),
@@ -261,10 +242,8 @@ export class DynamoIssueStore implements IssueStore {
           ConditionExpression: 'openIssueId = :id',
           ExpressionAttributeValues: { ':w': issue.windowEnd.toISOString(), ':id': issue.id },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+      ),
+    );
     return true;
   }
 }

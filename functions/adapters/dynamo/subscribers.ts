@@ -9,7 +9,7 @@ import {
   type SubscriberStore,
   type UnsubscribeOutcome,
 } from '../../core/subscribers/types.ts';
-import { date, isConditionFailed, iso } from './table.ts';
+import { date, isConditionFailed, iso, written } from './table.ts';
 
 const key = (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' });
 const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
@@ -75,8 +75,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
         confirmationSentAt: now,
         unsubscribedAt: current?.unsubscribedAt,
       };
-      try {
-        await this.db.send(
+      const stored = await written(
+        this.db.send(
           new PutCommand({
             TableName: this.table,
             Item: { ...key(id), ...toItem(next), ttl: epoch(pendingExpiry) },
@@ -84,18 +84,16 @@ export class DynamoSubscriberStore implements SubscriberStore {
             ConditionExpression: current ? '#v = :v' : 'attribute_not_exists(pk)',
             ...(current ? { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': current.version } } : {}),
           }),
-        );
-        return next;
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-      }
+        ),
+      );
+      if (stored) return next;
     }
     throw new Error('subscriber record kept changing; try again');
   }
 
   async confirm(id: string, version: number, now: Date): Promise<ConfirmOutcome> {
-    try {
-      await this.db.send(
+    const confirmed = await written(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: key(id),
@@ -104,11 +102,9 @@ export class DynamoSubscriberStore implements SubscriberStore {
           ExpressionAttributeNames: { '#s': 'state', '#v': 'version', '#ttl': 'ttl' },
           ExpressionAttributeValues: { ':confirmed': 'confirmed', ':pending': 'pending', ':gsi': 'STATE#confirmed', ':now': now.toISOString(), ':v': version, ':zero': 0 },
         }),
-      );
-      return 'confirmed';
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+      ),
+    );
+    if (confirmed) return 'confirmed';
     const current = await this.get(id);
     if (!current) return 'missing';
     if (current.state === 'confirmed' && current.version === version) return 'already-confirmed';
@@ -116,8 +112,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async unsubscribe(id: string, now: Date): Promise<UnsubscribeOutcome> {
-    try {
-      await this.db.send(
+    const unsubscribed = await written(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: key(id),
@@ -127,28 +123,20 @@ export class DynamoSubscriberStore implements SubscriberStore {
           ExpressionAttributeNames: { '#s': 'state', '#v': 'version', '#ttl': 'ttl' },
           ExpressionAttributeValues: { ':u': 'unsubscribed', ':gsi': 'STATE#unsubscribed', ':now': now.toISOString(), ':one': 1, ':pending': 'pending', ':confirmed': 'confirmed' },
         }),
-      );
-      return 'unsubscribed';
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+      ),
+    );
+    if (unsubscribed) return 'unsubscribed';
     return (await this.get(id)) ? 'already' : 'missing';
   }
 
   async addConfirmed(email: string, now: Date): Promise<boolean> {
     const subscriber: Subscriber = { id: subscriberId(email), email, state: 'confirmed', version: 1, createdAt: now, updatedAt: now, confirmedAt: now, softBounces: 0 };
-    try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: { ...key(subscriber.id), ...toItem(subscriber) }, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    return written(this.db.send(new PutCommand({ TableName: this.table, Item: { ...key(subscriber.id), ...toItem(subscriber) }, ConditionExpression: 'attribute_not_exists(pk)' })));
   }
 
   async suppress(email: string, reason: string, now: Date): Promise<boolean> {
-    try {
-      await this.db.send(
+    return written(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: key(subscriberId(email)),
@@ -157,12 +145,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
           ExpressionAttributeNames: { '#s': 'state', '#v': 'version', '#ttl': 'ttl' },
           ExpressionAttributeValues: { ':s': 'suppressed', ':gsi': 'STATE#suppressed', ':now': now.toISOString(), ':r': reason, ':one': 1 },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async recordSoftBounce(email: string, now: Date, threshold: number): Promise<'counted' | 'suppressed' | 'missing'> {

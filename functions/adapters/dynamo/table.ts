@@ -74,6 +74,21 @@ export function isConditionFailed(error: unknown): boolean {
   return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
 
+/**
+ * The outcome of a conditional write (`written(db.send(new PutCommand({ … ConditionExpression })))`):
+ * true when it was made, false when its condition did not hold (the record was not in the state the
+ * write expects, or someone else got there first). Any other error is thrown.
+ */
+export async function written(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
 export const iso = (d: Date | undefined): string | undefined => d?.toISOString();
 export const date = (s: unknown): Date | undefined => (typeof s === 'string' ? new Date(s) : undefined);
 
