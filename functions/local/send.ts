@@ -65,11 +65,11 @@ export async function sendIssue(
   const issueId = issueIdFor(at);
   const planDeps = buildPlanDeps({ settings: system.settings, content: system.content, templates: system.templates, stores: system.stores, queue: { enqueue: async () => undefined }, tokenKey: system.tokenKey, log: system.log });
   if (options.dryRun) {
-    const list = await system.stores.issues.getListState(system.settings.digest.listId);
-    const existing = await system.stores.issues.getIssue(issueId);
-    if (existing) return { kind: 'dry-run', issueId, subject: existing.subject, articles: existing.articleIds.length, recipients: (await system.stores.subscribers.countByState()).confirmed };
-    const composed = await planDeps.composer.compose({ issueId, watermark: list.watermark, sendTime: at });
     const recipients = (await system.stores.subscribers.countByState()).confirmed;
+    const existing = await system.stores.issues.getIssue(issueId);
+    if (existing) return { kind: 'dry-run', issueId, subject: existing.subject, articles: existing.articleIds.length, recipients };
+    const list = await system.stores.issues.getListState(system.settings.digest.listId);
+    const composed = await planDeps.composer.compose({ issueId, watermark: list.watermark, sendTime: at });
     return { kind: 'dry-run', issueId, subject: composed?.subject, articles: composed?.articleIds.length ?? 0, recipients };
   }
 
@@ -97,22 +97,22 @@ export async function sendIssue(
       if (result?.outcome !== 'done') incomplete++;
       options.onProgress?.({ ...progress });
     };
+    /** Delivers what an issue planned earlier still has queued, then records it as sent if it is done. */
+    const finishPlanned = async (id: string) => {
+      for (const batch of await system.stores.issues.pendingBatches(id)) await deliverBatch(batch);
+      const issue = await system.stores.issues.getIssue(id);
+      if (issue) await system.stores.issues.finishIssue(issue, now());
+    };
     const deps = { ...planDeps, queue: { enqueue: deliverBatch } };
     let plan = await planIssue(deps, at, now());
     if (plan.outcome === 'blocked') {
       // An earlier issue was left unfinished: finish it first, then plan this one.
-      for (const batch of await system.stores.issues.pendingBatches(plan.openIssueId)) await deliverBatch(batch);
-      const earlier = await system.stores.issues.getIssue(plan.openIssueId);
-      if (earlier) await system.stores.issues.finishIssue(earlier, now());
+      await finishPlanned(plan.openIssueId);
       plan = await planIssue(deps, at, now());
       if (plan.outcome === 'blocked') return { kind: 'nothing-to-send', issueId, reason: `issue ${plan.openIssueId} is still unfinished` };
     }
     if (plan.outcome === 'no-articles') return { kind: 'nothing-to-send', issueId, reason: 'no new articles since the last issue' };
-    if (plan.outcome !== 'planned') {
-      for (const batch of await system.stores.issues.pendingBatches(issueId)) await deliverBatch(batch);
-      const issue = await system.stores.issues.getIssue(issueId);
-      if (issue) await system.stores.issues.finishIssue(issue, now());
-    }
+    if (plan.outcome !== 'planned') await finishPlanned(issueId);
     return { kind: 'sent', issueId, plan: plan.outcome, progress, incomplete, paused };
   } finally {
     release();
