@@ -3,19 +3,16 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { SESClient } from '@aws-sdk/client-ses';
 import dynalite from 'dynalite';
-import { DynamoDeliveryStore } from '../adapters/dynamo/deliveries.ts';
-import { DynamoIssueStore } from '../adapters/dynamo/issues.ts';
-import { DynamoSubscriberStore } from '../adapters/dynamo/subscribers.ts';
+import { dynamoStores } from '../adapters/dynamo/stores.ts';
 import { documentClient, ensureTable } from '../adapters/dynamo/table.ts';
 import { FileContentSource } from '../adapters/fs-content.ts';
 import { FileMailer } from '../adapters/file-mailer.ts';
 import { FileTemplateSource } from '../adapters/fs-templates.ts';
-import { SesMailer } from '../adapters/ses-mailer.ts';
 import type { ContentSource, Logger, Mailer, TemplateSource } from '../core/ports.ts';
 import { loadSettings, type Settings } from '../core/settings.ts';
 import { contentFromEnv, tokenKeyFromEnv } from './aws/common.ts';
+import { sesMailer } from './aws/mail.ts';
 import { DEFAULT_TEMPLATES } from './paths.ts';
 import { tokenSecret } from './secret.ts';
 import type { Stores } from './services.ts';
@@ -144,8 +141,8 @@ export async function openSystem(options: SystemOptions): Promise<System> {
       settings,
       content,
       templates,
-      stores: stores(docs, env.TABLE_NAME),
-      mailer: new SesMailer(new SESClient({ maxAttempts: 1 }), { configurationSet: env.SES_CONFIGURATION_SET, maxSendRate: env.MAX_SEND_RATE ? Number(env.MAX_SEND_RATE) : undefined }),
+      stores: dynamoStores(docs, env.TABLE_NAME),
+      mailer: sesMailer(env),
       tokenKey,
       dataDir: resolve(options.dataDir),
       log: options.log,
@@ -162,20 +159,12 @@ export async function openSystem(options: SystemOptions): Promise<System> {
     settings,
     content,
     templates,
-    stores: stores(documentClient(dynamo.client), TABLE),
+    stores: dynamoStores(documentClient(dynamo.client), TABLE),
     mailer: outbox,
     outbox,
     tokenKey: tokenSecret(env, resolve(options.dataDir, '..')),
     dataDir: resolve(options.dataDir),
     log: options.log,
     close: dynamo.close,
-  };
-}
-
-function stores(docs: ReturnType<typeof documentClient>, table: string): Stores {
-  return {
-    subscribers: new DynamoSubscriberStore(docs, table),
-    issues: new DynamoIssueStore(docs, table),
-    deliveries: new DynamoDeliveryStore(docs, table),
   };
 }

@@ -27,9 +27,8 @@ async function sender(count: number, endpoints: { dynamo: string; ses: string })
   const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
   const { SESClient } = await import('@aws-sdk/client-ses');
   const { documentClient, ensureTable } = await import('../../functions/adapters/dynamo/table.ts');
-  const { DynamoSubscriberStore, subscriberItem } = await import('../../functions/adapters/dynamo/subscribers.ts');
-  const { DynamoIssueStore } = await import('../../functions/adapters/dynamo/issues.ts');
-  const { DynamoDeliveryStore } = await import('../../functions/adapters/dynamo/deliveries.ts');
+  const { subscriberItem } = await import('../../functions/adapters/dynamo/subscribers.ts');
+  const { dynamoStores } = await import('../../functions/adapters/dynamo/stores.ts');
   const { FileContentSource } = await import('../../functions/adapters/fs-content.ts');
   const { FileTemplateSource } = await import('../../functions/adapters/fs-templates.ts');
   const { SesMailer } = await import('../../functions/adapters/ses-mailer.ts');
@@ -69,7 +68,7 @@ async function sender(count: number, endpoints: { dynamo: string; ses: string })
   if (chunk.length) pending.push(docs.send(new BatchWriteCommand({ RequestItems: { bench: chunk.map((Item) => ({ PutRequest: { Item } })) } })));
   await Promise.all(pending);
 
-  const stores = { subscribers: new DynamoSubscriberStore(docs, 'bench'), issues: new DynamoIssueStore(docs, 'bench'), deliveries: new DynamoDeliveryStore(docs, 'bench') };
+  const stores = dynamoStores(docs, 'bench');
   const contentDir = tempTree({ 'publication.yaml': settingsYaml(), 'articles/news.md': articleText({ title: 'The news', date: '2026-01-03T10:00:00Z' }) });
   const content = new FileContentSource(contentDir);
   const templates = new FileTemplateSource(DEFAULT_TEMPLATES);

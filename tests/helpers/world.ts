@@ -1,7 +1,5 @@
 import { SESClient } from '@aws-sdk/client-ses';
-import { DynamoDeliveryStore } from '../../functions/adapters/dynamo/deliveries.ts';
-import { DynamoIssueStore } from '../../functions/adapters/dynamo/issues.ts';
-import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscribers.ts';
+import { dynamoStores } from '../../functions/adapters/dynamo/stores.ts';
 import { FileContentSource } from '../../functions/adapters/fs-content.ts';
 import { FileTemplateSource } from '../../functions/adapters/fs-templates.ts';
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
@@ -47,11 +45,7 @@ export async function wireWorld(options: {
 }): Promise<World> {
   const table = await options.dynamo.table();
   const docs = options.dynamo.docs;
-  const stores: Stores = {
-    subscribers: new DynamoSubscriberStore(docs, table),
-    issues: new DynamoIssueStore(docs, table),
-    deliveries: new DynamoDeliveryStore(docs, table),
-  };
+  const stores: Stores = dynamoStores(docs, table);
   const content = new FileContentSource(options.contentDir);
   const templates = new FileTemplateSource(DEFAULT_TEMPLATES);
   const settings = await loadSettings(content);

@@ -1,8 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDeliveryStore } from '../../adapters/dynamo/deliveries.ts';
-import { DynamoIssueStore } from '../../adapters/dynamo/issues.ts';
-import { DynamoSubscriberStore } from '../../adapters/dynamo/subscribers.ts';
+import { dynamoStores } from '../../adapters/dynamo/stores.ts';
 import { documentClient } from '../../adapters/dynamo/table.ts';
 import { FileContentSource } from '../../adapters/fs-content.ts';
 import { FileTemplateSource } from '../../adapters/fs-templates.ts';
@@ -43,11 +41,7 @@ export async function common(service: string, env: NodeJS.ProcessEnv): Promise<C
     settings,
     content,
     templates: new FileTemplateSource(TEMPLATES_DIR ?? DEFAULT_TEMPLATES),
-    stores: {
-      subscribers: new DynamoSubscriberStore(docs, TABLE_NAME),
-      issues: new DynamoIssueStore(docs, TABLE_NAME),
-      deliveries: new DynamoDeliveryStore(docs, TABLE_NAME),
-    },
+    stores: dynamoStores(docs, TABLE_NAME),
     tokenKey,
     log: jsonLogger({ service }),
   };

@@ -1,7 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDeliveryStore } from '../../adapters/dynamo/deliveries.ts';
-import { DynamoIssueStore } from '../../adapters/dynamo/issues.ts';
-import { DynamoSubscriberStore } from '../../adapters/dynamo/subscribers.ts';
+import { dynamoStores } from '../../adapters/dynamo/stores.ts';
 import { documentClient } from '../../adapters/dynamo/table.ts';
 import { jsonLogger } from '../../adapters/json-logger.ts';
 import { readEnv, required } from '../env.ts';
@@ -18,11 +16,7 @@ export async function deliverDepsFromEnv(env: NodeJS.ProcessEnv = process.env) {
   const { TABLE_NAME, QUEUE_URL } = readEnv({ TABLE_NAME: required, QUEUE_URL: required }, env);
   const docs = documentClient(new DynamoDBClient({}));
   return buildDeliverDeps({
-    stores: {
-      subscribers: new DynamoSubscriberStore(docs, TABLE_NAME),
-      issues: new DynamoIssueStore(docs, TABLE_NAME),
-      deliveries: new DynamoDeliveryStore(docs, TABLE_NAME),
-    },
+    stores: dynamoStores(docs, TABLE_NAME),
     mailer: sesMailer(env),
     log: jsonLogger({ service: 'deliver' }),
     defer: async (handle, seconds) => {
