@@ -1,4 +1,5 @@
 import { loadArticles } from '../articles/load.ts';
+import { formatProblem } from '../articles/types.ts';
 import { renderDigest } from '../digest/render.ts';
 import { issueWindowStart, selectIssueArticles } from '../digest/select.ts';
 import { loadEmailTemplate } from '../digest/templates.ts';
@@ -15,7 +16,7 @@ export class ContentIssueComposer implements IssueComposer {
   async compose(input: { issueId: string; watermark: Date | undefined; sendTime: Date }): Promise<ComposedIssue | undefined> {
     const { settings, content, templates, log } = this.deps;
     const loaded = loadArticles(await content.list(), settings, input.sendTime);
-    for (const problem of loaded.problems) log.warn(`${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`);
+    for (const problem of loaded.problems) log.warn(formatProblem(problem));
     const window = { watermark: input.watermark, sendTime: input.sendTime, lookbackDays: settings.digest.lookbackDays };
     const articles = selectIssueArticles(loaded.articles, { ...window, maxArticles: settings.digest.maxArticles });
     if (articles.length === 0) return undefined;
