@@ -6,9 +6,8 @@ import { join, resolve } from 'node:path';
 import { Cron } from 'croner';
 import { FileSiteOutput } from '../adapters/fs-output.ts';
 import { loadArticles } from '../core/articles/load.ts';
-import { personaliseDigest, renderDigest } from '../core/digest/render.ts';
-import { issueDueAt } from '../core/digest/select.ts';
-import { loadEmailTemplate } from '../core/digest/templates.ts';
+import { renderIssueDueAt } from '../core/digest/preview.ts';
+import { personaliseDigest } from '../core/digest/render.ts';
 import type { Logger } from '../core/ports.ts';
 import { buildSite } from '../core/site/build.ts';
 import { loadWebTemplates, renderMessagePage, type WebTemplates } from '../core/web/pages.ts';
@@ -132,10 +131,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (path === '/preview') {
       const now = new Date();
       const loaded = loadArticles(await system.content.list(), settings, now);
-      const issue = issueDueAt(loaded.articles, settings.digest, now);
-      if (!issue) return html(res, 404, renderMessagePage(web, settings, 'Nothing to preview', ['No article has been published yet.']));
-      const rendered = await renderDigest({ settings, issueId: issue.id, articles: issue.articles, scheduledTime: issue.scheduledTime, template: await loadEmailTemplate(system.templates, 'digest.mjml') });
-      return html(res, 200, personaliseDigest(rendered, { email: 'reader@example.com', unsubscribeUrl: `${settings.digest.apiUrl}unsubscribe?token=preview` }).html);
+      const preview = await renderIssueDueAt({ settings, articles: loaded.articles, templates: system.templates, at: now });
+      if (!preview) return html(res, 404, renderMessagePage(web, settings, 'Nothing to preview', ['No article has been published yet.']));
+      return html(res, 200, personaliseDigest(preview.rendered, { email: 'reader@example.com', unsubscribeUrl: `${settings.digest.apiUrl}unsubscribe?token=preview` }).html);
     }
     if (system.outbox && (path === '/outbox' || path === '/outbox/')) {
       return html(res, 200, await renderOutboxPage(system.outbox, outboxTemplate, web, settings));

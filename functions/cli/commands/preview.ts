@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadArticles } from '../../core/articles/load.ts';
 import { formatProblem } from '../../core/articles/types.ts';
-import { issueDueAt } from '../../core/digest/select.ts';
 import { loadSettings } from '../../core/site/build.ts';
 import { normaliseEmail, subscriberId } from '../../core/subscribers/identity.ts';
 import { createToken } from '../../core/tokens.ts';
@@ -36,10 +35,10 @@ export function registerPreview(program: Command): void {
     .option('--templates <dir>', 'templates directory (default: the bundled templates/)')
     .action(async (opts: PreviewOptions) => {
       // Loaded when used: the renderer (MJML) takes a second to load and most commands never need it.
-      const [{ compileDigestMessage }, { personaliseDigest, renderDigest }, { loadEmailTemplate }] = await Promise.all([
+      const [{ compileDigestMessage }, { personaliseDigest }, { renderIssueDueAt }] = await Promise.all([
         import('../../core/digest/message.ts'),
         import('../../core/digest/render.ts'),
-        import('../../core/digest/templates.ts'),
+        import('../../core/digest/preview.ts'),
       ]);
       const address = normaliseEmail(opts.to);
       if (!address.ok) throw new CliError(`--to: ${address.reason}`, 2);
@@ -51,17 +50,11 @@ export function registerPreview(program: Command): void {
       const settings = await loadSettings(deps.content);
       const loaded = loadArticles(await deps.content.list(), settings, at);
       for (const problem of loaded.problems) log.error(formatProblem(problem));
-      const issue = issueDueAt(loaded.articles, settings.digest, at);
-      if (!issue) throw new CliError(`no articles published by ${at.toISOString()} in ${opts.content}/articles/: there is no issue to preview`);
+      const preview = await renderIssueDueAt({ settings, articles: loaded.articles, templates: deps.templates, at });
+      if (!preview) throw new CliError(`no articles published by ${at.toISOString()} in ${opts.content}/articles/: there is no issue to preview`);
+      const { issue, rendered } = preview;
 
       const key = tokenSecret();
-      const rendered = await renderDigest({
-        settings,
-        issueId: issue.id,
-        articles: issue.articles,
-        scheduledTime: issue.scheduledTime,
-        template: await loadEmailTemplate(deps.templates, 'digest.mjml'),
-      });
       const subscriber = subscriberId(address.email);
       const token = createToken({ purpose: 'unsubscribe', subscriber, list: settings.digest.listId }, key);
       const eml = compileDigestMessage(rendered, settings).forRecipient({ email: address.email, subscriberId: subscriber, unsubscribeToken: token, date: at });
