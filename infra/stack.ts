@@ -22,7 +22,7 @@ import type { Construct } from 'constructs';
 import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
 import { BUNDLED_TEMPLATES_DIR, bundlingOptions } from './bundling.ts';
 import type { StackConfig } from './config.ts';
-import { Edge } from './edge.ts';
+import { Edge, MAILING_RATE_LIMIT } from './edge.ts';
 import { API_PREFIX, FUNCTIONS, handlerEntry, handlerExists, type FunctionSpec } from './functions.ts';
 import { schedulerCron } from './schedule.ts';
 
@@ -166,9 +166,15 @@ export class NewsletterStack extends Stack {
     if (needs.has('secret')) environment.TOKEN_SECRET_PARAM = config.tokenSecretParam;
     if (needs.has('templates')) environment.TEMPLATES_DIR = BUNDLED_TEMPLATES_DIR;
     if (needs.has('mail')) environment.SES_CONFIGURATION_SET = this.configurationSet.configurationSetName;
-    if (needs.has('mail') && spec.trigger.kind === 'queue') {
-      // Each worker's share of the account's rate: all of them together never exceed it.
-      environment.MAX_SEND_RATE = String(Math.floor((config.sesMaxSendRate / config.deliverConcurrency) * 100) / 100);
+    if (needs.has('mail')) {
+      // Every sender is given its rate: its role may send mail but not read the account's quota
+      // (GetSendQuota has no resource to scope it to). Each delivery worker gets its share of the
+      // account's rate, so all of them together never exceed it; a function answering the API sends
+      // at most as fast as its mailing routes are let through (SES throttling beyond that is retried).
+      environment.MAX_SEND_RATE =
+        spec.trigger.kind === 'queue'
+          ? String(Math.floor((config.sesMaxSendRate / config.deliverConcurrency) * 100) / 100)
+          : String(Math.min(MAILING_RATE_LIMIT, config.sesMaxSendRate));
     }
 
     // A name an operator can type: `aws logs tail /newsletter/<stage>/deliver --follow`.

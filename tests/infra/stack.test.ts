@@ -238,6 +238,10 @@ describe('the CDK stack', () => {
     const env = (name: string) => ofType(template, 'AWS::Lambda::Function')[functionId(template, name)]!.Properties.Environment.Variables;
     expect(env('deliver')).not.toHaveProperty('TOKEN_SECRET_PARAM');
     expect(env('plan-issue')).toMatchObject({ TOKEN_SECRET_PARAM: '/newsletter/dev/token-secret' });
+    // A sender's role cannot read the SES quota, so every function that mails is told its rate.
+    for (const spec of FUNCTIONS.filter((f) => f.needs.includes('mail'))) expect(Number(env(spec.name).MAX_SEND_RATE), spec.name).toBeGreaterThan(0);
+    expect(env('subscribe')).toMatchObject({ MAX_SEND_RATE: '5' });
+    expect(statementsOf(template, 'subscribe').some((s) => actions(s).includes('ses:GetSendQuota'))).toBe(false);
     expect(env('deliver')).toMatchObject({ TABLE_NAME: { Ref: expect.stringMatching(/^Table/) }, SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^ConfigurationSet/) }, MAX_SEND_RATE: '7', QUEUE_URL: { Ref: expect.stringMatching(/^DeliveryQueue/) } });
     expect(env('plan-issue')).toMatchObject({ QUEUE_URL: { Ref: expect.stringMatching(/^DeliveryQueue/) }, TEMPLATES_DIR: '/var/task/templates' });
     expect(env('ses-events')).not.toHaveProperty('TOKEN_SECRET_PARAM');
