@@ -1,8 +1,10 @@
 import { openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { issueIdFor } from '../core/digest/select.ts';
+import { issueIdFor } from '../core/issue/id.ts';
+import type { IssueSummary } from '../core/issue/types.ts';
+import { issueWindow } from '../core/issue/window.ts';
 import type { BatchOutcome } from '../core/sending/deliver.ts';
-import { planIssue, type PlanResult } from '../core/sending/plan.ts';
+import { planIssue, scheduledIssueTime, type PlanResult } from '../core/sending/plan.ts';
 import type { BatchMessage } from '../core/sending/types.ts';
 import { buildDeliverDeps } from '../wiring/services.ts';
 import { buildPlanDeps } from '../wiring/services-render.ts';
@@ -17,7 +19,19 @@ export interface SendProgress {
 }
 
 export type SendSummary =
-  | { kind: 'dry-run'; issueId: string; subject?: string | undefined; articles: number; recipients: number }
+  /**
+   * What the real run would do now: the issue it plans, its articles, and how many people it would mail
+   * (0 when the issue was already sent); `finishFirst` is an earlier unfinished issue it would finish first.
+   */
+  | {
+      kind: 'dry-run';
+      issueId: string;
+      subject?: string | undefined;
+      articles: number;
+      recipients: number;
+      sentAt?: Date | undefined;
+      finishFirst?: { issueId: string; recipients: number } | undefined;
+    }
   | { kind: 'nothing-to-send'; issueId: string; reason: string }
   | { kind: 'sent'; issueId: string; plan: PlanResult['outcome']; progress: SendProgress; incomplete: number; paused?: Date | undefined };
 
@@ -56,21 +70,81 @@ function acquireLock(dataDir: string): () => void {
  * AWS, with the queue replaced by delivering each batch as it is planned. Running it again resumes what
  * was left unfinished and otherwise sends nothing: every delivery is recorded.
  */
+/**
+ * How many people the unfinished issue `issue` would still mail: recipients of its queued batches who
+ * are still confirmed and have nothing recorded, and the confirmed subscribers planning has not reached.
+ */
+async function remainingRecipients(system: System, issue: Pick<IssueSummary, 'id' | 'planComplete' | 'planCursor'>): Promise<number> {
+  let count = 0;
+  for (const batch of await system.stores.issues.pendingBatches(issue.id)) {
+    const ids = batch.recipients.map((r) => r.id);
+    const [recorded, current] = await Promise.all([system.stores.deliveries.statuses(issue.id, ids), system.stores.subscribers.getMany(ids)]);
+    count += ids.filter((id) => current.get(id)?.state === 'confirmed' && !['sent', 'failed', 'skipped'].includes(recorded.get(id) ?? '')).length;
+  }
+  if (!issue.planComplete) {
+    let after = issue.planCursor;
+    do {
+      const page = await system.stores.subscribers.pageByState('confirmed', after, 500);
+      count += page.items.length;
+      after = page.cursor;
+    } while (after);
+  }
+  return count;
+}
+
+/** The truth about a send at `at`, changing nothing (see SendSummary's dry-run). */
+async function dryRun(system: System, at: Date, now: Date, compose: (issueId: string, scheduledFor: Date, watermark: Date | undefined) => Promise<{ subject: string; articles: number } | undefined>): Promise<SendSummary> {
+  const scheduledFor = scheduledIssueTime(system.settings, at, now);
+  const issueId = issueIdFor(scheduledFor);
+  const existing = await system.stores.issues.getIssue(issueId);
+  if (existing) {
+    const recipients = existing.status === 'sent' ? 0 : await remainingRecipients(system, existing);
+    return { kind: 'dry-run', issueId, subject: existing.content.subject, articles: existing.content.articles.length, recipients, sentAt: existing.sentAt };
+  }
+  const list = await system.stores.issues.getListState(system.settings.digest.listId);
+  let finishFirst: { issueId: string; recipients: number } | undefined;
+  let watermark = list.watermark;
+  if (list.openIssueId) {
+    const open = await system.stores.issues.getIssue(list.openIssueId);
+    if (open) {
+      finishFirst = { issueId: open.id, recipients: await remainingRecipients(system, open) };
+      watermark = open.windowEnd;
+    }
+  }
+  const composed = await compose(issueId, scheduledFor, watermark);
+  const recipients = composed ? (await system.stores.subscribers.countByState()).confirmed : 0;
+  return { kind: 'dry-run', issueId, subject: composed?.subject, articles: composed?.articles ?? 0, recipients, finishFirst };
+}
+
+/**
+ * Plans and delivers the issue a send at `at` stands for (the latest scheduled time at or before it) in
+ * this process: the same planner and delivery worker as on AWS, with the queue replaced by delivering
+ * each batch as it is planned. Running it again resumes what was left unfinished and otherwise sends
+ * nothing: every delivery is recorded. A time ahead of now is refused (PlanningError).
+ */
 export async function sendIssue(
   system: System,
   at: Date,
   options: { dryRun?: boolean; onProgress?: (progress: SendProgress) => void; now?: () => Date; retryDelayMs?: number } = {},
 ): Promise<SendSummary> {
   const now = options.now ?? (() => new Date());
-  const issueId = issueIdFor(at);
-  const planDeps = buildPlanDeps({ settings: system.settings, content: system.content, templates: system.templates, stores: system.stores, queue: { enqueue: async () => undefined }, tokenKey: system.tokenKey, log: system.log });
+  const issueId = issueIdFor(scheduledIssueTime(system.settings, at, now()));
+  const planDeps = buildPlanDeps({
+    settings: system.settings,
+    content: system.content,
+    templates: system.templates,
+    stores: system.stores,
+    queue: { enqueue: async () => undefined },
+    tokenKey: system.tokenKey,
+    log: system.log,
+    site: system.site,
+  });
   if (options.dryRun) {
-    const recipients = (await system.stores.subscribers.countByState()).confirmed;
-    const existing = await system.stores.issues.getIssue(issueId);
-    if (existing) return { kind: 'dry-run', issueId, subject: existing.subject, articles: existing.articleIds.length, recipients };
-    const list = await system.stores.issues.getListState(system.settings.digest.listId);
-    const composed = await planDeps.composer.compose({ issueId, watermark: list.watermark, sendTime: at });
-    return { kind: 'dry-run', issueId, subject: composed?.subject, articles: composed?.articleIds.length ?? 0, recipients };
+    return dryRun(system, at, now(), async (id, scheduledFor, watermark) => {
+      const window = issueWindow({ watermark, scheduledFor, lookbackDays: system.settings.digest.lookbackDays, now: now() });
+      const content = window.end > window.start ? await planDeps.composer.compose({ issueId: id, scheduledFor, window }) : undefined;
+      return content && { subject: content.subject, articles: content.articles.length };
+    });
   }
 
   const release = system.mode === 'embedded' ? acquireLock(system.dataDir) : () => undefined;

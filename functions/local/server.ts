@@ -7,6 +7,7 @@ import { Cron } from 'croner';
 import { FileSiteOutput } from '../adapters/fs-output.ts';
 import { loadArticles } from '../core/articles/load.ts';
 import { renderIssueDueAt } from '../core/digest/preview.ts';
+import { SiteIssueArchive } from '../core/issue/publish.ts';
 import { personaliseDigest } from '../core/digest/render.ts';
 import type { Logger } from '../core/ports.ts';
 import { buildSite } from '../core/site/build.ts';
@@ -103,8 +104,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   api.provide(buildApi);
   subscribeApi.provide(buildApi);
 
+  const siteOutput = new FileSiteOutput(siteDir);
+  const archive = new SiteIssueArchive({ issues: system.stores.issues, output: siteOutput, templates: system.templates, settings, listId: settings.digest.listId });
   const rebuild = async () => {
-    const report = await buildSite({ content: system.content, output: new FileSiteOutput(siteDir), templates: system.templates, log, adjustSettings: () => settings }, new Date());
+    const report = await buildSite({ content: system.content, output: siteOutput, templates: system.templates, log, adjustSettings: () => settings, archive }, new Date());
     log.info(`site rebuilt: ${report.articles.length} article(s), ${report.problems.length} left out`);
   };
   await rebuild();
@@ -131,7 +134,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (path === '/preview') {
       const now = new Date();
       const loaded = loadArticles(await system.content.list(), settings, now);
-      const preview = await renderIssueDueAt({ settings, articles: loaded.articles, templates: system.templates, at: now });
+      const preview = await renderIssueDueAt({ settings, articles: loaded.articles, templates: system.templates, at: now, now });
       if (!preview) return html(res, 404, renderMessagePage(web, settings, 'Nothing to preview', ['No article has been published yet.']));
       return html(res, 200, personaliseDigest(preview.rendered, { email: 'reader@example.com', unsubscribeUrl: `${settings.digest.apiUrl}unsubscribe?token=preview` }).html);
     }

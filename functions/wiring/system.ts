@@ -3,13 +3,16 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3SiteOutput } from '../adapters/s3-output.ts';
 import dynalite from 'dynalite';
 import { dynamoStores } from '../adapters/dynamo/stores.ts';
 import { documentClient, ensureTable } from '../adapters/dynamo/table.ts';
 import { FileContentSource } from '../adapters/fs-content.ts';
 import { FileMailer } from '../adapters/file-mailer.ts';
+import { FileSiteOutput } from '../adapters/fs-output.ts';
 import { FileTemplateSource } from '../adapters/fs-templates.ts';
-import type { ContentSource, Logger, Mailer, TemplateSource } from '../core/ports.ts';
+import type { ContentSource, Logger, Mailer, SiteOutput, TemplateSource } from '../core/ports.ts';
 import { loadSettings, type Settings } from '../core/settings.ts';
 import { contentFromEnv, tokenKeyFromEnv } from './aws/common.ts';
 import { sesMailer } from './aws/mail.ts';
@@ -27,6 +30,8 @@ export interface System {
   mailer: Mailer;
   /** The outbox, in embedded mode. */
   outbox?: FileMailer | undefined;
+  /** The public site, where a send writes the issue's archive page: `.data/site` locally, `SITE_BUCKET` on AWS. */
+  site?: SiteOutput | undefined;
   tokenKey: string;
   dataDir: string;
   log: Logger;
@@ -143,6 +148,7 @@ export async function openSystem(options: SystemOptions): Promise<System> {
       templates,
       stores: dynamoStores(docs, env.TABLE_NAME),
       mailer: sesMailer(env),
+      site: env.SITE_BUCKET ? new S3SiteOutput(new S3Client({}), { bucket: env.SITE_BUCKET }) : undefined,
       tokenKey,
       dataDir: resolve(options.dataDir),
       log: options.log,
@@ -162,6 +168,7 @@ export async function openSystem(options: SystemOptions): Promise<System> {
     stores: dynamoStores(documentClient(dynamo.client), TABLE),
     mailer: outbox,
     outbox,
+    site: new FileSiteOutput(resolve(options.dataDir, 'site')),
     tokenKey: tokenSecret(env, resolve(options.dataDir, '..')),
     dataDir: resolve(options.dataDir),
     log: options.log,

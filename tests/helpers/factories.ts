@@ -1,5 +1,7 @@
 import { stringify } from 'yaml';
 import type { ContentFile } from '../../functions/core/articles/types.ts';
+import { issueIdFor } from '../../functions/core/issue/id.ts';
+import type { IssueContent, IssueRecord } from '../../functions/core/issue/types.ts';
 import { parseSettings, type Settings } from '../../functions/core/settings.ts';
 
 /** Publication settings as a YAML object; override any field. */
@@ -44,4 +46,42 @@ export function articleText(fields: Record<string, unknown> = {}, body = 'A firs
 
 export function contentFile(path: string, text: string | Uint8Array): ContentFile {
   return { path, bytes: typeof text === 'string' ? new TextEncoder().encode(text) : text };
+}
+
+/** An issue's content as the planner records it: one article, rendered text and HTML stand-ins. */
+export function issueContent(overrides: Partial<IssueContent> = {}): IssueContent {
+  const date = new Date('2026-11-20T09:00:00Z');
+  return {
+    subject: 'Budget passes',
+    html: '<p>x</p>',
+    text: 'x',
+    preheader: '',
+    articles: [{ id: 'tag:gazette.example.org,2026-11-20:a', title: 'Budget passes', url: 'https://gazette.example.org/news/articles/budget.html', path: 'articles/budget.html', author: undefined, date, summary: 'The budget passed.' }],
+    cards: 1,
+    mode: 'summary',
+    ...overrides,
+  };
+}
+
+/** A stored issue (planned, part-way sent) for the given settings; override any field. */
+export function issueRecord(settings: Settings, overrides: Partial<IssueRecord> = {}): IssueRecord {
+  const at = overrides.scheduledFor ?? new Date('2026-11-22T22:00:00Z');
+  return {
+    id: issueIdFor(at),
+    settings,
+    listId: settings.digest.listId,
+    scheduledFor: at,
+    windowStart: new Date(at.getTime() - 7 * 86_400_000),
+    windowEnd: at,
+    content: issueContent(),
+    status: 'sending',
+    batchesPlanned: 0,
+    planComplete: false,
+    batchesDone: 0,
+    sent: 0,
+    skipped: 0,
+    failed: 0,
+    createdAt: at,
+    ...overrides,
+  };
 }

@@ -19,7 +19,7 @@ function project(): string {
 async function addConfirmed(cwd: string, emails: string[]): Promise<void> {
   const system = await openSystem({ contentDir: join(cwd, 'content'), dataDir: join(cwd, '.data'), log: memoryLogger() });
   try {
-    for (const email of emails) await system.stores.subscribers.addConfirmed(email, new Date('2024-11-01T00:00:00Z'));
+    for (const email of emails) await system.stores.subscribers.addConfirmed(email, new Date('2024-11-01T00:00:00Z'), 'cli');
   } finally {
     await system.close();
   }
@@ -37,14 +37,16 @@ describe('newsletter send (embedded store and outbox)', () => {
   it('a dry run changes nothing; a send delivers once; a second send sends nothing', async () => {
     const cwd = project();
     await addConfirmed(cwd, ['ann@example.com', 'bob@example.com']);
-    const dry = runCli(['send', '--at', '2024-11-21T00:00:00Z', '--dry-run'], { cwd });
+    // The shipped schedule is Mondays 07:00 in Seoul (Sundays 22:00 UTC): a send on 25 November 2024
+    // plans the issue of 24 November 22:00 UTC, which carries the seed article of 20 November.
+    const dry = runCli(['send', '--at', '2024-11-25T00:00:00Z', '--dry-run'], { cwd });
     expect(dry.status).toBe(0);
-    expect(dry.stdout).toBe('dry run: issue 2024-11-21T0000Z "North Korean troops in Russia were sent without a choice, defector says" with 1 article(s) would go to 2 confirmed subscriber(s)\n');
+    expect(dry.stdout).toBe('dry run: issue 2024-11-24T2200Z "North Korean troops in Russia were sent without a choice, defector says" with 1 article(s) would go to 2 confirmed subscriber(s)\n');
     expect(outbox(cwd)).toEqual([]);
 
-    const first = runCli(['send', '--at', '2024-11-21T00:00:00Z'], { cwd });
+    const first = runCli(['send', '--at', '2024-11-25T00:00:00Z'], { cwd });
     expect(first.status).toBe(0);
-    expect(first.stdout).toContain('issue 2024-11-21T0000Z: sent 2, skipped 0, failed 0');
+    expect(first.stdout).toContain('issue 2024-11-24T2200Z: sent 2, skipped 0, failed 0');
     expect(first.stderr).toContain('batches 1 · recipients 2 · sent 2');
     const files = outbox(cwd);
     expect(files).toHaveLength(2);
@@ -53,13 +55,16 @@ describe('newsletter send (embedded store and outbox)', () => {
     // Links in local mail point at the local server.
     expect(parsed.text).toContain('http://localhost:3000/api/unsubscribe?token=');
 
-    const second = runCli(['send', '--at', '2024-11-21T00:00:00Z'], { cwd });
+    // Any time in the same week names the same issue: nothing goes out twice, and the dry run says so.
+    const second = runCli(['send', '--at', '2024-11-28T12:00:00Z'], { cwd });
     expect(second.status).toBe(0);
-    expect(second.stdout).toContain('sent 0');
+    expect(second.stdout).toContain('issue 2024-11-24T2200Z: sent 0');
     expect(outbox(cwd)).toHaveLength(2);
+    const dryAfter = runCli(['send', '--at', '2024-11-25T00:00:00Z', '--dry-run'], { cwd });
+    expect(dryAfter.stdout).toMatch(/^dry run: issue 2024-11-24T2200Z "North Korean troops[^"]*" was sent on \S+; nothing would be sent again\n$/);
 
     const later = runCli(['send', '--at', '2024-12-30T00:00:00Z'], { cwd });
-    expect(later.stdout).toBe('issue 2024-12-30T0000Z: nothing to send (no new articles since the last issue)\n');
+    expect(later.stdout).toBe('issue 2024-12-29T2200Z: nothing to send (no new articles since the last issue)\n');
   });
 
   it('refuses a second send while one runs, with a clear message, and sends nobody two digests', async () => {
@@ -69,7 +74,7 @@ describe('newsletter send (embedded store and outbox)', () => {
     try {
       mkdirSync(join(cwd, '.data'), { recursive: true });
       writeFileSync(join(cwd, '.data/send.lock'), String(sleeper.pid));
-      const blocked = runCli(['send', '--at', '2024-11-21T00:00:00Z'], { cwd });
+      const blocked = runCli(['send', '--at', '2024-11-25T00:00:00Z'], { cwd });
       expect(blocked.status).toBe(3);
       expect(blocked.stderr.trim().split('\n').at(-1)).toBe(`newsletter: another send is running (process ${sleeper.pid}); wait for it to finish, then run send again`);
       expect(outbox(cwd)).toEqual([]);
@@ -79,15 +84,41 @@ describe('newsletter send (embedded store and outbox)', () => {
       await gone;
     }
     // A lock left by a process that is gone is taken over.
-    const after = runCli(['send', '--at', '2024-11-21T00:00:00Z'], { cwd });
+    const after = runCli(['send', '--at', '2024-11-25T00:00:00Z'], { cwd });
     expect(after.status).toBe(0);
     expect(outbox(cwd)).toHaveLength(1);
   });
 
-  it('--at must be a time', () => {
-    const run = runCli(['send', '--at', 'next monday'], { cwd: project() });
-    expect(run.status).toBe(1);
-    expect(run.stderr).toBe('newsletter: --at: "next monday" is not an ISO 8601 time such as 2026-01-05T07:00:00Z\n');
+  it.each(['next monday', '2024-02-30T07:00:00Z', '2023-02-29T07:00:00Z', '2024-11-25T24:00:00Z', '2024-11-25T07:00:00'])('--at %j is refused as a bad argument (exit 2), not shifted', (value) => {
+    const run = runCli(['send', '--at', value], { cwd: project() });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`newsletter: --at: ${JSON.stringify(value)} is not an ISO 8601 time such as 2026-01-05T07:00:00Z\n`);
+  });
+
+  it('a send for a time ahead of now is refused, mails nobody and moves no watermark', async () => {
+    const cwd = project();
+    writeFileSync(join(cwd, 'content/articles/embargoed.md'), articleText({ title: 'Embargoed until 2099', date: '2099-01-01T00:00:00Z' }));
+    await addConfirmed(cwd, ['ann@example.com']);
+    for (const args of [['send', '--at', '2099-01-02T00:00:00Z'], ['send', '--at', '2099-01-02T00:00:00Z', '--dry-run']]) {
+      const run = runCli(args, { cwd });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/^newsletter: --at: 2099-01-02T00:00:00\.000Z is in the future \(now is \S+\): an issue is sent at its scheduled time, never ahead of it\n$/);
+    }
+    expect(outbox(cwd)).toEqual([]);
+    const watermark = async () => {
+      const system = await openSystem({ contentDir: join(cwd, 'content'), dataDir: join(cwd, '.data'), log: memoryLogger() });
+      try {
+        return (await system.stores.issues.getListState(system.settings.digest.listId)).watermark?.toISOString();
+      } finally {
+        await system.close();
+      }
+    };
+    expect(await watermark()).toBeUndefined();
+    // The issue due now carries nothing dated after now, and the watermark stops at its scheduled time.
+    expect(runCli(['send', '--at', '2024-11-25T00:00:00Z'], { cwd }).stdout).toContain('sent 1');
+    const mail = await simpleParser(readFileSync(join(cwd, '.data/outbox', outbox(cwd)[0]!)));
+    expect(mail.text).not.toContain('Embargoed');
+    expect(await watermark()).toBe('2024-11-24T22:00:00.000Z');
   });
 });
 

@@ -7,7 +7,7 @@ import { subscriberId } from '../../functions/core/subscribers/identity.ts';
 import { openSystem } from '../../functions/wiring/system.ts';
 import { BIN, runCli, tempDir, tempTree, type RunResult } from '../helpers/cli.ts';
 import { startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
-import { settingsObject, settingsYaml } from '../helpers/factories.ts';
+import { issueRecord, settingsObject, settingsYaml } from '../helpers/factories.ts';
 
 const ENV = { TOKEN_SECRET: 'status-cli-test-secret-that-is-long-enough' };
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -55,11 +55,7 @@ describe('newsletter status', () => {
     const system = await openSystem({ contentDir: content, dataDir: join(cwd, 'store'), log: quiet, env: ENV });
     try {
       const at = new Date('2026-11-22T22:00:00Z');
-      await system.stores.issues.createIssue({
-        id: '2026-11-22T2200Z', settings: system.settings, listId: 'digest.gazette.example.org', scheduledFor: at, windowStart: new Date('2026-11-15T22:00:00Z'), windowEnd: at,
-        articleIds: ['a'], subject: 'Budget passes', html: '<p>x</p>', text: 'x', status: 'sending', batchesPlanned: 3, planComplete: true,
-        batchesDone: 1, sent: 48, skipped: 1, failed: 1, createdAt: at,
-      });
+      await system.stores.issues.createIssue(issueRecord(system.settings, { scheduledFor: at, batchesPlanned: 3, planComplete: true, batchesDone: 1, sent: 48, skipped: 1, failed: 1 }));
     } finally {
       await system.close();
     }

@@ -26,7 +26,7 @@ describe('newsletter preview', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     // 25 November 2024 07:00 UTC is a Monday: the default schedule's send time.
-    expect(run.stdout).toContain('issue 2024-11-25T0700Z: the next scheduled send');
+    expect(run.stdout).toContain('issue 2024-11-25T0700Z: what a first issue sent at 2024-11-25T07:00:00.000Z would carry');
     expect(run.stdout).toContain('subject: Budget <b>passes</b> & more + 1 more');
     expect(run.stdout).toContain('articles: 2, summary');
     expect(run.stdout).toMatch(/HTML: \d+\.\d KB/);
@@ -64,24 +64,37 @@ describe('newsletter preview', () => {
     expect(run.status).toBe(0);
     // The default schedule is Monday 07:00 UTC: the article went out on 25 November 2024.
     expect(run.stdout).toContain(
-      'nothing was published in the 7 days before 2026-01-01T00:00:00.000Z; previewing the latest issue with articles instead: 2024-11-25T0700Z',
+      'nothing was published in the 7 days before the issue due at 2026-01-01T00:00:00.000Z; previewing the issue of the newest article instead: 2024-11-25T0700Z',
     );
     expect(run.stdout).toContain('subject: Only one');
     const parsed = await simpleParser(readFileSync(join(out, 'digest.eml')));
     expect(parsed.html).toContain('https://gazette.example.org/news/issues/2024-11-25T0700Z.html');
   });
 
-  it('between two sends names the issue after the next scheduled send, whose archive page the build writes', async () => {
+  it('between two sends previews the next issue as far as it goes, under the name send will give it', async () => {
     const content = tempTree({ 'publication.yaml': settingsYaml(), 'articles/a.md': articleText({ title: 'Midweek', date: '2024-11-20T09:00:00Z' }) });
     const out = tempDir();
     const run = runCli(['preview', '--content', content, '--out', out, '--at', '2024-11-21T12:34:00Z'], { env: { TOKEN_SECRET: SECRET } });
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('issue 2024-11-25T0700Z: the next scheduled send, with what a first issue would carry at 2024-11-21T12:34:00.000Z');
-    const site = tempDir();
-    expect(runCli(['build', '--content', content, '--out', site]).status).toBe(0);
+    expect(run.stdout).toContain('previewing the issue of the newest article instead: 2024-11-25T0700Z');
     const parsed = await simpleParser(readFileSync(join(out, 'digest.eml')));
-    const link = /href="(https:\/\/gazette\.example\.org\/news\/issues\/[^"]+)"/.exec(parsed.html as string)![1]!;
-    expect(existsSync(join(site, new URL(link).pathname.replace('/news/', '')))).toBe(true);
+    expect(parsed.messageId).toMatch(/^<2024-11-25T0700Z\./);
+    expect(parsed.html).toContain('https://gazette.example.org/news/issues/2024-11-25T0700Z.html');
+  });
+
+  it('refuses a time ahead of now and shows nothing dated after now', async () => {
+    const content = tempTree({
+      'publication.yaml': settingsYaml(),
+      'articles/now.md': articleText({ title: 'Out already', date: '2024-11-20T09:00:00Z' }),
+      'articles/later.md': articleText({ title: 'Embargoed', date: '2099-01-01T00:00:00Z' }),
+    });
+    const out = tempDir();
+    const ahead = runCli(['preview', '--content', content, '--out', out, '--at', '2099-01-05T07:00:00Z'], { env: { TOKEN_SECRET: SECRET } });
+    expect(ahead.status).toBe(2);
+    expect(ahead.stderr).toMatch(/^newsletter: --at: 2099-01-05T07:00:00\.000Z is in the future/);
+    const today = runCli(['preview', '--content', content, '--out', out], { env: { TOKEN_SECRET: SECRET } });
+    expect(today.status).toBe(0);
+    expect(readFileSync(join(out, 'digest.txt'), 'utf8')).not.toContain('Embargoed');
   });
 
   it('without TOKEN_SECRET makes a local key once and reuses it', () => {

@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeHTML } from 'entities';
+import { parseAtomFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
+import { issueArticle, type IssueSummary } from '../../functions/core/issue/types.ts';
+import { SiteIssueArchive } from '../../functions/core/issue/publish.ts';
+import { loadArticles } from '../../functions/core/articles/load.ts';
 import { buildSite } from '../../functions/core/site/build.ts';
 import { ROOT } from '../helpers/cli.ts';
-import { articleText, settingsObject, settingsYaml } from '../helpers/factories.ts';
+import { articleText, contentFile, issueContent, issueRecord, settingsObject, settingsYaml, testSettings } from '../helpers/factories.ts';
 import { MemoryContent, MemoryOutput, memoryLogger } from '../helpers/memory.ts';
 
 const templates = { load: async (name: string) => readFileSync(join(ROOT, 'templates', name), 'utf8') };
@@ -14,55 +18,93 @@ function digestSettings(overrides: Record<string, unknown>): string {
   return settingsYaml({ digest: { ...(base.digest as object), ...overrides } });
 }
 
-describe('issue archive pages in the site build', () => {
-  it('writes one page per issue, at the "view in browser" URL, listing that issue\'s articles', async () => {
-    // Monday 07:00 in Seoul = Sunday 22:00 UTC.
-    const content = new MemoryContent()
-      .add('publication.yaml', digestSettings({ schedule: { cron: '0 7 * * 1', timezone: 'Asia/Seoul' } }))
-      .add('articles/a.md', articleText({ title: 'Week one & <more>', date: '2024-11-12T09:00:00Z' }))
-      .add('articles/b.md', articleText({ title: 'Week two, early', date: '2024-11-19T09:00:00Z' }))
-      .add('articles/c.md', articleText({ title: 'Week two, late', date: '2024-11-24T21:59:00Z' }))
-      .add('articles/d.md', articleText({ title: 'Not sent yet', date: '2024-11-25T09:00:00Z' }));
+/** Issues as the store lists them (newest first), for the archive. */
+function store(issues: IssueSummary[]) {
+  return { listIssues: async (_list: string, { limit, after }: { limit: number; after?: string }) => {
+    const from = after ? issues.findIndex((i) => i.id === after) + 1 : 0;
+    const page = issues.slice(from, from + limit);
+    return { issues: page, cursor: from + limit < issues.length ? page.at(-1)?.id : undefined };
+  } };
+}
+
+const summary = (record: ReturnType<typeof issueRecord>): IssueSummary => {
+  const { settings: _s, content, ...rest } = record;
+  return { ...rest, subject: content.subject, articles: content.articles };
+};
+
+describe('the digest archive, from the issues actually sent', () => {
+  const settings = testSettings({ digest: { ...testSettings().digest, schedule: { cron: '0 7 * * 1', timezone: 'Asia/Seoul' } } });
+  const articles = loadArticles(
+    [
+      contentFile('articles/a.md', articleText({ title: 'Week one & <more>', date: '2024-11-12T09:00:00Z' })),
+      contentFile('articles/b.md', articleText({ title: 'Week two', date: '2024-11-19T09:00:00Z' })),
+      contentFile('articles/c.md', articleText({ title: 'Gone since', date: '2024-11-20T09:00:00Z' })),
+    ],
+    settings,
+    new Date('2025-01-01T00:00:00Z'),
+  ).articles;
+  const byTitle = (t: string) => issueArticle(articles.find((a) => a.title === t)!);
+  const issues = [
+    summary(issueRecord(settings, { scheduledFor: new Date('2024-11-24T22:00:00Z'), status: 'sent', content: issueContent({ subject: 'Week two + 1 more', articles: [byTitle('Gone since'), byTitle('Week two')] }) })),
+    summary(issueRecord(settings, { scheduledFor: new Date('2024-11-17T22:00:00Z'), status: 'sent', content: issueContent({ subject: 'Week one & <more>', articles: [byTitle('Week one & <more>')] }) })),
+  ];
+
+  it('writes a page per issue at its "view in browser" URL, an index newest first and an Atom feed of issues', async () => {
     const output = new MemoryOutput();
-    const report = await buildSite({ content, output, templates, log: memoryLogger() }, new Date('2024-11-26T00:00:00Z'));
-    // The issue due on 1 December is written too, so its link works the moment it is sent.
-    expect(report.issues.map((i) => i.id)).toEqual(['2024-12-01T2200Z', '2024-11-24T2200Z', '2024-11-17T2200Z']);
+    const archive = new SiteIssueArchive({ issues: store(issues), output, templates, settings, listId: settings.digest.listId });
+    const written = await archive.publishAll(new Set(articles.map((a) => a.id)));
+    expect(written.sort()).toEqual(['issues/2024-11-17T2200Z.html', 'issues/2024-11-24T2200Z.html', 'issues/atom.xml', 'issues/index.html']);
     const page = output.text('issues/2024-11-24T2200Z.html');
     expect(output.files.get('issues/2024-11-24T2200Z.html')?.type).toBe('text/html; charset=utf-8');
     expect(page).toContain('<html lang="en-GB">');
-    const href = (rel: RegExp) => decodeHTML(rel.exec(page)![1]!);
+    const href = (re: RegExp, text = page) => decodeHTML(re.exec(text)![1]!);
     expect(href(/<link rel="canonical" href="([^"]+)">/)).toBe('https://gazette.example.org/news/issues/2024-11-24T2200Z.html');
-    expect(href(/<a href="([^"]+)">Week two, late<\/a>/)).toBe('../articles/week-two-late.html');
-    expect(page).toContain('<h1>Issue of <time datetime="2024-11-24T22:00:00.000Z">25 November 2024</time></h1>');
-    expect(page.indexOf('Week two, late')).toBeLessThan(page.indexOf('Week two, early'));
-    expect(page).not.toContain('Week one');
-    expect(page).not.toContain('Not sent yet');
+    expect(href(/<a href="([^"]+)">Week two<\/a>/)).toBe('../articles/week-two.html');
+    expect(page).toContain('<h1>Week two + 1 more</h1>');
+    expect(page).toContain('<time datetime="2024-11-24T22:00:00.000Z">25 November 2024</time>');
+    expect(page.indexOf('Gone since')).toBeLessThan(page.indexOf('Week two</a>'));
     expect(output.text('issues/2024-11-17T2200Z.html')).toContain('Week one &amp; &lt;more&gt;');
-    expect(output.text('issues/2024-12-01T2200Z.html')).toContain('Not sent yet');
-    expect([...output.files.keys()].filter((p) => p.startsWith('issues/'))).toHaveLength(3);
+    const index = output.text('issues/index.html');
+    expect(index.indexOf('2024-11-24T2200Z.html')).toBeLessThan(index.indexOf('2024-11-17T2200Z.html'));
+    const feed = parseAtomFeed(output.text('issues/atom.xml'));
+    // Titles are type="html": a reader decodes them to the plain subject.
+    expect(feed.entries!.map((e) => [e.title?.type, decodeHTML(String(e.title?.value)), e.links?.[0]?.href])).toEqual([
+      ['html', 'Week two + 1 more', 'https://gazette.example.org/news/issues/2024-11-24T2200Z.html'],
+      ['html', 'Week one & <more>', 'https://gazette.example.org/news/issues/2024-11-17T2200Z.html'],
+    ]);
   });
 
-  it('caps an issue at maxArticles and keeps the newest issues only', async () => {
-    const content = new MemoryContent().add('publication.yaml', digestSettings({ maxArticles: 2, schedule: { cron: '0 7 * * *', timezone: 'UTC' } }));
-    for (let day = 1; day <= 120; day++) {
-      const date = new Date(Date.UTC(2024, 0, day, 8)).toISOString();
-      for (const hour of [0, 1, 2]) content.add(`articles/d${day}-${hour}.md`, articleText({ title: `Day ${day} item ${hour}`, date: date.replace('T08', `T1${hour}`) }));
-    }
+  it('lists an article that is no longer published without a link, so no archive page links to a missing page', async () => {
     const output = new MemoryOutput();
-    const report = await buildSite({ content, output, templates, log: memoryLogger() }, new Date('2024-06-01T00:00:00Z'));
-    expect(report.issues).toHaveLength(104);
-    expect(report.issues[0]!.articles.map((a) => a.title)).toEqual(['Day 120 item 2', 'Day 120 item 1']);
+    const archive = new SiteIssueArchive({ issues: store(issues), output, templates, settings, listId: settings.digest.listId });
+    await archive.publishAll(new Set(articles.filter((a) => a.title !== 'Gone since').map((a) => a.id)));
+    const page = output.text('issues/2024-11-24T2200Z.html');
+    expect(page).toContain('Gone since');
+    expect(page).not.toMatch(/<a href="[^"]*gone-since/);
+    expect(page).toContain('no longer published');
   });
 
-  it('reports a schedule it cannot read and still publishes everything else', async () => {
-    const content = new MemoryContent()
-      .add('publication.yaml', digestSettings({ schedule: { cron: '99 99 * * *', timezone: 'UTC' } }))
-      .add('articles/a.md', articleText({ title: 'Still here' }));
+  it('an index with no issue yet says so', async () => {
     const output = new MemoryOutput();
-    const log = memoryLogger();
-    const report = await buildSite({ content, output, templates, log }, new Date('2025-01-01T00:00:00Z'));
-    expect(report.articles).toHaveLength(1);
-    expect(output.text('feed.xml')).toContain('Still here');
-    expect(log.lines.find((l) => l.level === 'error')?.message).toMatch(/^publication\.yaml: digest\.schedule\.cron: "99 99 \* \* \*" is not a cron pattern/);
+    await new SiteIssueArchive({ issues: store([]), output, templates, settings, listId: settings.digest.listId }).publishAll(new Set());
+    expect(output.text('issues/index.html')).toContain('No issue has been sent yet.');
+    expect(parseAtomFeed(output.text('issues/atom.xml')).entries ?? []).toEqual([]);
+  });
+});
+
+describe('the site build and the archive', () => {
+  it('links the past issues from the index only where it writes them', async () => {
+    const content = new MemoryContent().add('publication.yaml', digestSettings({})).add('articles/a.md', articleText({ title: 'Still here' }));
+    const alone = new MemoryOutput();
+    const report = await buildSite({ content, output: alone, templates, log: memoryLogger() }, new Date('2025-01-01T00:00:00Z'));
+    expect(report.archived).toEqual([]);
+    expect([...alone.files.keys()].filter((p) => p.startsWith('issues/'))).toEqual([]);
+    expect(alone.text('index.html')).not.toContain('issues/index.html');
+
+    const beside = new MemoryOutput();
+    const archive = new SiteIssueArchive({ issues: store([]), output: beside, templates, settings: testSettings(), listId: 'digest.gazette.example.org' });
+    await buildSite({ content, output: beside, templates, log: memoryLogger(), archive }, new Date('2025-01-01T00:00:00Z'));
+    expect(beside.text('index.html')).toContain('<a href="issues/index.html">Past issues of the email digest</a>');
+    expect(beside.files.has('issues/index.html')).toBe(true);
   });
 });

@@ -4,8 +4,12 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../functions/core/articles/types.ts';
 import { compileDigestMessage } from '../../functions/core/digest/message.ts';
-import { personaliseDigest, renderDigest, type RenderedDigest } from '../../functions/core/digest/render.ts';
-import { archivedIssues, issueIdFor, issueTime, selectIssueArticles } from '../../functions/core/digest/select.ts';
+import { personaliseDigest, renderDigest } from '../../functions/core/digest/render.ts';
+import { issueDueAt } from '../../functions/core/issue/due.ts';
+import { issueIdFor, issueTime } from '../../functions/core/issue/id.ts';
+import { IssueSchedule } from '../../functions/core/issue/schedule.ts';
+import type { IssueContent } from '../../functions/core/issue/types.ts';
+import { issueWindow, selectIssueArticles } from '../../functions/core/issue/window.ts';
 import { loadEmailTemplate } from '../../functions/core/digest/templates.ts';
 import type { TemplateSource } from '../../functions/core/ports.ts';
 import type { Settings } from '../../functions/core/settings.ts';
@@ -43,7 +47,7 @@ function words(count: number, seed: number): string {
   return Array.from({ length: count }, (_, i) => `word${(i * 7 + seed) % 997}`).join(' ');
 }
 
-async function render(articles: Article[], settings: Settings = testSettings(), issueId = '2024-11-25T0700Z'): Promise<RenderedDigest> {
+async function render(articles: Article[], settings: Settings = testSettings(), issueId = '2024-11-25T0700Z'): Promise<IssueContent> {
   const template = await loadEmailTemplate(templates, 'digest.mjml');
   return renderDigest({ settings, issueId, articles, scheduledTime: issueTime(issueId)!, template });
 }
@@ -59,23 +63,29 @@ describe('choosing the articles of an issue', () => {
     article({ slug: 'after-send', date: at('2024-11-25T07:00:01Z') }),
     article({ slug: 'draft', date: at('2024-11-21T00:00:00Z'), draft: true }),
   ];
-  const sendTime = at('2024-11-25T07:00:00Z');
+  const scheduledFor = at('2024-11-25T07:00:00Z');
+  const later = at('2026-01-01T00:00:00Z');
+  const window = (watermark: Date | undefined, lookbackDays = 7, now = later) => issueWindow({ watermark, scheduledFor, lookbackDays, now });
 
-  it('takes what came after the watermark and at or before the send time, newest first', () => {
-    const chosen = selectIssueArticles(articles, { watermark: at('2024-11-18T07:00:00Z'), sendTime, maxArticles: 10, lookbackDays: 7 });
+  it('takes what came after the watermark and at or before the scheduled time, newest first', () => {
+    const chosen = selectIssueArticles(articles, window(at('2024-11-18T07:00:00Z')), 10);
     expect(chosen.map((a) => a.slug)).toEqual(['at-send', 'mid']);
   });
 
   it('reaches back the look-back days before the first issue', () => {
-    const chosen = selectIssueArticles(articles, { watermark: undefined, sendTime, maxArticles: 10, lookbackDays: 7 });
-    expect(chosen.map((a) => a.slug)).toEqual(['at-send', 'mid']);
-    const wider = selectIssueArticles(articles, { watermark: undefined, sendTime, maxArticles: 10, lookbackDays: 30 });
-    expect(wider.map((a) => a.slug)).toEqual(['at-send', 'mid', 'on-watermark', 'old']);
+    expect(selectIssueArticles(articles, window(undefined), 10).map((a) => a.slug)).toEqual(['at-send', 'mid']);
+    expect(selectIssueArticles(articles, window(undefined, 30), 10).map((a) => a.slug)).toEqual(['at-send', 'mid', 'on-watermark', 'old']);
   });
 
   it('keeps at most maxArticles, the newest, and finds nothing when nothing is new', () => {
-    expect(selectIssueArticles(articles, { watermark: undefined, sendTime, maxArticles: 1, lookbackDays: 30 }).map((a) => a.slug)).toEqual(['at-send']);
-    expect(selectIssueArticles(articles, { watermark: sendTime, sendTime, maxArticles: 10, lookbackDays: 7 })).toEqual([]);
+    expect(selectIssueArticles(articles, window(undefined, 30), 1).map((a) => a.slug)).toEqual(['at-send']);
+    expect(selectIssueArticles(articles, window(scheduledFor), 10)).toEqual([]);
+  });
+
+  it('never reaches past now, whatever time the issue is scheduled for', () => {
+    const early = window(undefined, 30, at('2024-11-20T12:00:00Z'));
+    expect(early.end.toISOString()).toBe('2024-11-20T12:00:00.000Z');
+    expect(selectIssueArticles(articles, early, 10).map((a) => a.slug)).toEqual(['mid', 'on-watermark', 'old']);
   });
 
   it('names an issue by its scheduled time in UTC, and reads the name back', () => {
@@ -85,23 +95,25 @@ describe('choosing the articles of an issue', () => {
     expect(issueTime('../../etc')).toBeUndefined();
   });
 
-  it('derives the archived issues from the schedule in its time zone: one per occurrence that had articles', () => {
-    const settings = testSettings({ digest: { ...testSettings().digest, schedule: { cron: '0 7 * * 1', timezone: 'Asia/Seoul' }, maxArticles: 2 } });
-    const list = [
-      article({ slug: 'w1', date: at('2024-11-12T00:00:00Z') }),
-      article({ slug: 'w2a', date: at('2024-11-20T00:00:00Z') }),
-      article({ slug: 'w2b', date: at('2024-11-21T00:00:00Z') }),
-      article({ slug: 'w2c', date: at('2024-11-24T22:00:00Z') }),
-      article({ slug: 'next', date: at('2024-11-26T00:00:00Z') }),
-    ];
-    // Monday 07:00 in Seoul is Sunday 22:00 UTC; the issue due on 1 December has what came so far.
-    const issues = archivedIssues(list, settings.digest, 10);
-    expect(issues.map((i) => [i.id, i.articles.map((a) => a.slug)])).toEqual([
-      ['2024-12-01T2200Z', ['next']],
-      ['2024-11-24T2200Z', ['w2c', 'w2b']],
-      ['2024-11-17T2200Z', ['w1']],
-    ]);
-    expect(archivedIssues(list, settings.digest, 1).map((i) => i.id)).toEqual(['2024-12-01T2200Z']);
+  it('finds the scheduled time a send belongs to, in the schedule\'s time zone', () => {
+    // Monday 07:00 in Seoul is Sunday 22:00 UTC.
+    const schedule = new IssueSchedule({ cron: '0 7 * * 1', timezone: 'Asia/Seoul' });
+    expect(schedule.latestAtOrBefore(at('2024-11-21T00:00:00Z'))?.toISOString()).toBe('2024-11-17T22:00:00.000Z');
+    expect(schedule.latestAtOrBefore(at('2024-11-24T22:00:00Z'))?.toISOString()).toBe('2024-11-24T22:00:00.000Z');
+    expect(schedule.latestAtOrBefore(at('2024-11-24T21:59:59Z'))?.toISOString()).toBe('2024-11-17T22:00:00.000Z');
+    expect(schedule.atOrAfter(at('2024-11-21T00:00:00Z'))?.toISOString()).toBe('2024-11-24T22:00:00.000Z');
+  });
+
+  it('previews the issue a send would carry, and otherwise the issue of the newest article, never past now', () => {
+    const settings = testSettings({ digest: { ...testSettings().digest, schedule: { cron: '0 7 * * 1', timezone: 'Asia/Seoul' } } });
+    const list = [article({ slug: 'w2', date: at('2024-11-20T00:00:00Z') }), article({ slug: 'next', date: at('2024-11-26T00:00:00Z') })];
+    const due = issueDueAt(list, settings.digest, at('2024-11-25T00:00:00Z'), later)!;
+    expect([due.id, due.latestInstead, due.articles.map((a) => a.slug)]).toEqual(['2024-11-24T2200Z', false, ['w2']]);
+    // Only a Tuesday article, on Wednesday: Sunday's issue had nothing, so the next issue, as far as it goes.
+    const midweek = issueDueAt(list.slice(1), settings.digest, at('2024-11-27T00:00:00Z'), at('2024-11-27T00:00:00Z'))!;
+    expect([midweek.id, midweek.latestInstead, midweek.articles.map((a) => a.slug)]).toEqual(['2024-12-01T2200Z', true, ['next']]);
+    expect(midweek.window.end.toISOString()).toBe('2024-11-27T00:00:00.000Z');
+    expect(issueDueAt(list, settings.digest, at('2024-11-19T00:00:00Z'), at('2024-11-19T00:00:00Z'))).toBeUndefined();
   });
 });
 
@@ -112,7 +124,7 @@ describe('rendering the digest', () => {
     const digest = await render(list, settings);
     expect(digest.subject).toBe('Lead story + 2 more');
     expect(digest.preheader).toBe('The lead in brief.');
-    expect(digest.articleCount).toBe(3);
+    expect(digest.cards).toBe(3);
     const { html, text } = personaliseDigest(digest, { email: 'reader@example.org', unsubscribeUrl: 'https://gazette.example.org/api/unsubscribe?token=t.k' });
     expect(html).toMatch(/^<!doctype html>\s*<html lang="en-GB"/);
     for (const a of list) {
@@ -184,18 +196,18 @@ describe('rendering the digest', () => {
     const { html } = personaliseDigest(digest, { email: `${'x'.repeat(64)}@${'d'.repeat(60)}.example.org`, unsubscribeUrl: `https://gazette.example.org/api/unsubscribe?token=${'t'.repeat(300)}` });
     expect(Buffer.byteLength(html)).toBeLessThan(102 * 1000);
     expect(digest.mode).toBe('summary');
-    expect(digest.articleCount).toBe(10);
+    expect(digest.cards).toBe(10);
   });
 
   it('shows fewer cards with a link to the archive when even summaries would be clipped', async () => {
     const settings = testSettings({ digest: { ...testSettings().digest, maxArticles: 100 } });
     const list = Array.from({ length: 100 }, (_, i) => article({ summary: words(60, i) }));
     const digest = await render(list, settings);
-    expect(digest.htmlBytes).toBeLessThanOrEqual(100_000);
-    expect(digest.articleCount).toBeLessThan(100);
-    expect(digest.articleCount).toBeGreaterThan(10);
-    expect(digest.issueArticleCount).toBe(100);
-    const hidden = 100 - digest.articleCount;
+    expect(Buffer.byteLength(digest.html)).toBeLessThanOrEqual(100_000);
+    expect(digest.cards).toBeLessThan(100);
+    expect(digest.cards).toBeGreaterThan(10);
+    expect(digest.articles).toHaveLength(100);
+    const hidden = 100 - digest.cards;
     expect(digest.html).toContain(`${hidden} more articles are in this issue.`);
     expect(digest.text).toContain(`${hidden} more articles are in this issue. Read the whole issue: https://gazette.example.org/news/issues/2024-11-25T0700Z.html`);
   });
@@ -216,7 +228,7 @@ describe('the message each subscriber gets', () => {
   async function message(settings: Settings, articles: Article[]) {
     const digest = await render(articles, settings);
     const token = createToken({ purpose: 'unsubscribe', subscriber: sub, list: settings.digest.listId }, KEY);
-    const raw = compileDigestMessage(digest, settings).forRecipient({ email, subscriberId: sub, unsubscribeToken: token, date: at('2024-11-25T07:00:05Z') });
+    const raw = compileDigestMessage(digest, settings, { issueId: '2024-11-25T0700Z' }).forRecipient({ email, subscriberId: sub, unsubscribeToken: token, date: at('2024-11-25T07:00:05Z') });
     return { raw, parsed: await simpleParser(raw), token, digest };
   }
 
@@ -272,7 +284,7 @@ describe('the message each subscriber gets', () => {
   it('refuses a token or subscriber id that is not one', async () => {
     const settings = testSettings();
     const digest = await render([article()], settings);
-    const compiled = compileDigestMessage(digest, settings);
+    const compiled = compileDigestMessage(digest, settings, { issueId: '2024-11-25T0700Z' });
     expect(() => compiled.forRecipient({ email, subscriberId: sub, unsubscribeToken: 'x>\r\nBcc: a@b.c' })).toThrow(RangeError);
     expect(() => compiled.forRecipient({ email, subscriberId: 'a b', unsubscribeToken: 'a.b' })).toThrow(RangeError);
   });

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryStore } from '../../core/sending/ports.ts';
 import type { ClaimOutcome, DeliveryStatus } from '../../core/sending/types.ts';
-import { written } from './table.ts';
+import { batchGet, written } from './table.ts';
 
 const key = (issueId: string, subscriberId: string) => ({ pk: `ISSUE#${issueId}`, sk: `DLV#${subscriberId}` });
 
@@ -85,5 +85,11 @@ export class DynamoDeliveryStore implements DeliveryStore {
         }),
       ),
     );
+  }
+
+  async statuses(issueId: string, subscriberIds: readonly string[]): Promise<Map<string, DeliveryStatus>> {
+    const keys = [...new Set(subscriberIds)].map((id) => key(issueId, id));
+    const items = await batchGet(this.db, this.table, keys, { expression: 'sk, #s', names: { '#s': 'status' } });
+    return new Map(items.map((item) => [String(item.sk).slice('DLV#'.length), item.status as DeliveryStatus]));
   }
 }

@@ -1,24 +1,34 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { IssueArticle, IssueRecord, IssueSummary } from '../../core/issue/types.ts';
 import type { IssueStore } from '../../core/sending/ports.ts';
-import type { BatchMessage, IssueCounts, IssueRecord, ListState } from '../../core/sending/types.ts';
+import type { BatchMessage, IssueCounts, ListState } from '../../core/sending/types.ts';
 import { date, written } from './table.ts';
 
 const issueKey = (id: string) => ({ pk: `ISSUE#${id}`, sk: 'ISSUE' });
 const batchKey = (id: string, n: number) => ({ pk: `ISSUE#${id}`, sk: `BATCH#${String(n).padStart(6, '0')}` });
 const listKey = (listId: string) => ({ pk: `LIST#${listId}`, sk: 'STATE' });
 
-function fromItem(item: Record<string, unknown>): IssueRecord {
+function articlesFrom(value: unknown): IssueArticle[] {
+  return ((value as Record<string, unknown>[] | undefined) ?? []).map((a) => ({
+    id: String(a.id),
+    title: String(a.title),
+    url: String(a.url),
+    path: String(a.path),
+    author: typeof a.author === 'string' ? a.author : undefined,
+    date: date(a.date)!,
+    summary: String(a.summary ?? ''),
+  }));
+}
+
+function summaryFrom(item: Record<string, unknown>): IssueSummary {
   return {
     id: String(item.id),
-    settings: item.settings as IssueRecord['settings'],
     listId: String(item.listId),
     scheduledFor: date(item.scheduledFor)!,
     windowStart: date(item.windowStart)!,
     windowEnd: date(item.windowEnd)!,
-    articleIds: (item.articleIds as string[]) ?? [],
     subject: String(item.subject),
-    html: String(item.html),
-    text: String(item.text),
+    articles: articlesFrom(item.articles),
     status: item.status as IssueRecord['status'],
     batchesPlanned: Number(item.batchesPlanned ?? 0),
     planComplete: Boolean(item.planComplete),
@@ -32,6 +42,48 @@ function fromItem(item: Record<string, unknown>): IssueRecord {
     sentAt: date(item.sentAt),
   };
 }
+
+function fromItem(item: Record<string, unknown>): IssueRecord {
+  const { subject, articles, ...summary } = summaryFrom(item);
+  return {
+    ...summary,
+    settings: item.settings as IssueRecord['settings'],
+    content: {
+      subject,
+      articles,
+      html: String(item.html),
+      text: String(item.text),
+      preheader: String(item.preheader ?? ''),
+      cards: Number(item.cards ?? articles.length),
+      mode: item.mode === 'full' ? 'full' : 'summary',
+    },
+  };
+}
+
+/** The stored form: the content's fields sit beside the rest (listings leave out html, text and settings). */
+function toItem(issue: IssueRecord): Record<string, unknown> {
+  const { content, ...rest } = issue;
+  return {
+    ...issueKey(issue.id),
+    ...rest,
+    ...content,
+    articles: content.articles.map((a) => ({ ...a, date: a.date.toISOString() })),
+    scheduledFor: issue.scheduledFor.toISOString(),
+    windowStart: issue.windowStart.toISOString(),
+    windowEnd: issue.windowEnd.toISOString(),
+    createdAt: issue.createdAt.toISOString(),
+    pausedUntil: issue.pausedUntil?.toISOString(),
+    sentAt: issue.sentAt?.toISOString(),
+    gsi1pk: `ISSUES#${issue.listId}`,
+    gsi1sk: issue.id,
+  };
+}
+
+/** Every stored attribute an issue listing reads: all but the rendered digest and the settings. */
+const SUMMARY_ATTRIBUTES = [
+  'id', 'listId', 'scheduledFor', 'windowStart', 'windowEnd', 'subject', 'articles', '#status', 'batchesPlanned', 'planComplete',
+  'planCursor', 'batchesDone', 'sent', 'skipped', 'failed', 'pausedUntil', 'createdAt', 'sentAt', 'gsi1pk', 'gsi1sk', 'pk', 'sk',
+];
 
 /** Issues, batches and list state in the single DynamoDB table. */
 export class DynamoIssueStore implements IssueStore {
@@ -65,18 +117,7 @@ export class DynamoIssueStore implements IssueStore {
       this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: {
-            ...issueKey(issue.id),
-            ...issue,
-            scheduledFor: issue.scheduledFor.toISOString(),
-            windowStart: issue.windowStart.toISOString(),
-            windowEnd: issue.windowEnd.toISOString(),
-            createdAt: issue.createdAt.toISOString(),
-            pausedUntil: issue.pausedUntil?.toISOString(),
-            sentAt: issue.sentAt?.toISOString(),
-            gsi1pk: `ISSUES#${issue.listId}`,
-            gsi1sk: issue.id,
-          },
+          Item: toItem(issue),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -128,18 +169,23 @@ export class DynamoIssueStore implements IssueStore {
     return batches;
   }
 
-  async recentIssues(listId: string, limit: number): Promise<IssueRecord[]> {
-    const { Items } = await this.db.send(
+  async listIssues(listId: string, options: { limit: number; after?: string | undefined }): Promise<{ issues: IssueSummary[]; cursor?: string | undefined }> {
+    const gsi1pk = `ISSUES#${listId}`;
+    const { Items, LastEvaluatedKey } = await this.db.send(
       new QueryCommand({
         TableName: this.table,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': `ISSUES#${listId}` },
+        ExpressionAttributeValues: { ':p': gsi1pk },
+        ProjectionExpression: SUMMARY_ATTRIBUTES.join(', '),
+        ExpressionAttributeNames: { '#status': 'status' },
         ScanIndexForward: false,
-        Limit: limit,
+        Limit: options.limit,
+        ExclusiveStartKey: options.after ? { gsi1pk, gsi1sk: options.after, ...issueKey(options.after) } : undefined,
       }),
     );
-    return (Items ?? []).map(fromItem);
+    const issues = (Items ?? []).map(summaryFrom);
+    return { issues, cursor: LastEvaluatedKey && issues.length > 0 ? issues.at(-1)!.id : undefined };
   }
 
   async advancePlan(
@@ -218,7 +264,7 @@ export class DynamoIssueStore implements IssueStore {
     );
   }
 
-  async finishIssue(issue: Pick<IssueRecord, 'id' | 'listId' | 'windowEnd'>, now: Date): Promise<boolean> {
+  async finishIssue(issue: Pick<IssueSummary, 'id' | 'listId' | 'windowEnd'>, now: Date): Promise<boolean> {
     const finished = await written(
       this.db.send(
         new UpdateCommand({

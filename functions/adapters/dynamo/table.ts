@@ -1,5 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The single table (same shape as the CDK stack's):
@@ -92,3 +92,33 @@ export async function written(write: Promise<unknown>): Promise<boolean> {
 export const iso = (d: Date | undefined): string | undefined => d?.toISOString();
 export const date = (s: unknown): Date | undefined => (typeof s === 'string' ? new Date(s) : undefined);
 
+
+/**
+ * Reads items by key, a hundred per request (BatchGetItem's limit), retrying what DynamoDB leaves
+ * unprocessed with backoff; consistent reads. Missing items are simply absent from the result.
+ */
+export async function batchGet(
+  db: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Record<string, unknown>[],
+  projection?: { expression: string; names: Record<string, string> },
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      const out = await db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: { Keys: pending, ConsistentRead: true, ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}) },
+          },
+        }),
+      );
+      items.push(...((out.Responses?.[table] ?? []) as Record<string, unknown>[]));
+      pending = out.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
+      if (attempt > 8 && pending?.length) throw new Error('DynamoDB kept returning unprocessed keys');
+    }
+  }
+  return items;
+}

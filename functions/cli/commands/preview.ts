@@ -11,6 +11,7 @@ import { tokenSecret } from '../../wiring/secret.ts';
 import { localBuildDeps } from '../../wiring/local.ts';
 import { consoleLogger } from '../console-logger.ts';
 import { CliError } from '../errors.ts';
+import { pastTimeOption } from '../time-option.ts';
 
 interface PreviewOptions {
   content: string;
@@ -42,22 +43,22 @@ export function registerPreview(program: Command): void {
       ]);
       const address = normaliseEmail(opts.to);
       if (!address.ok) throw new CliError(`--to: ${address.reason}`, 2);
-      const at = opts.at === undefined ? new Date() : new Date(opts.at);
-      if (Number.isNaN(at.getTime())) throw new CliError(`--at: "${opts.at}" is not an ISO 8601 time such as 2024-11-25T07:00:00Z`, 2);
+      const now = new Date();
+      const at = pastTimeOption('--at', opts.at, now);
 
       const log = consoleLogger();
       const deps = localBuildDeps({ content: opts.content, out: opts.out, templates: opts.templates }, log);
       const settings = await loadSettings(deps.content);
-      const loaded = loadArticles(await deps.content.list(), settings, at);
+      const loaded = loadArticles(await deps.content.list(), settings, now);
       for (const problem of loaded.problems) log.error(formatProblem(problem));
-      const preview = await renderIssueDueAt({ settings, articles: loaded.articles, templates: deps.templates, at });
+      const preview = await renderIssueDueAt({ settings, articles: loaded.articles, templates: deps.templates, at, now });
       if (!preview) throw new CliError(`no articles published by ${at.toISOString()} in ${opts.content}/articles/: there is no issue to preview`);
       const { issue, rendered } = preview;
 
       const key = tokenSecret();
       const subscriber = subscriberId(address.email);
       const token = createToken({ purpose: 'unsubscribe', subscriber, list: settings.digest.listId }, key);
-      const eml = compileDigestMessage(rendered, settings).forRecipient({ email: address.email, subscriberId: subscriber, unsubscribeToken: token, date: at });
+      const eml = compileDigestMessage(rendered, settings, { issueId: issue.id }).forRecipient({ email: address.email, subscriberId: subscriber, unsubscribeToken: token, date: at });
       const personal = personaliseDigest(rendered, { email: address.email, unsubscribeUrl: unsubscribeUrl(settings.digest.apiUrl, token) });
 
       const out = resolve(opts.out);
@@ -69,11 +70,11 @@ export function registerPreview(program: Command): void {
       ]);
       const lines = [
         issue.latestInstead
-          ? `nothing was published in the ${settings.digest.lookbackDays} days before ${at.toISOString()}; previewing the latest issue with articles instead: ${issue.id} (use --at to choose the send time)`
-          : `issue ${issue.id}: the next scheduled send, with what a first issue would carry at ${at.toISOString()} (the ${settings.digest.lookbackDays} days before)`,
+          ? `nothing was published in the ${settings.digest.lookbackDays} days before the issue due at ${at.toISOString()}; previewing the issue of the newest article instead: ${issue.id} (use --at to choose the send time)`
+          : `issue ${issue.id}: what a first issue sent at ${at.toISOString()} would carry (the ${settings.digest.lookbackDays} days before its scheduled time)`,
         `subject: ${rendered.subject}`,
-        `articles: ${rendered.articleCount}${rendered.articleCount < rendered.issueArticleCount ? ` of ${rendered.issueArticleCount} (the rest are linked from the archive page)` : ''}, ${rendered.mode}`,
-        `HTML: ${kilobytes(rendered.htmlBytes)} (Gmail clips over 102 KB); message: ${kilobytes(eml.length)}`,
+        `articles: ${rendered.cards}${rendered.cards < rendered.articles.length ? ` of ${rendered.articles.length} (the rest are linked from the archive page)` : ''}, ${rendered.mode}`,
+        `HTML: ${kilobytes(Buffer.byteLength(rendered.html))} (Gmail clips over 102 KB); message: ${kilobytes(eml.length)}`,
         `wrote ${join(opts.out, 'digest.html')}, digest.txt and digest.eml for ${address.email}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,16 +1,8 @@
 import type { Command } from 'commander';
-import type { SendProgress } from '../../local/send.ts';
+import type { SendProgress, SendSummary } from '../../local/send.ts';
 import { CliError } from '../errors.ts';
+import { pastTimeOption } from '../time-option.ts';
 import { systemOptions, withSystem, type SystemOptions } from '../system.ts';
-
-function parseTime(value: string | undefined): Date {
-  if (value === undefined) return new Date();
-  const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) || Number.isNaN(date.getTime())) {
-    throw new CliError(`--at: ${JSON.stringify(value)} is not an ISO 8601 time such as 2026-01-05T07:00:00Z`);
-  }
-  return date;
-}
 
 function progressPrinter(tty: boolean): { update(p: SendProgress): void; done(): void } {
   let last = 0;
@@ -29,15 +21,24 @@ function progressPrinter(tty: boolean): { update(p: SendProgress): void; done():
   };
 }
 
+function dryRunReport(s: Extract<SendSummary, { kind: 'dry-run' }>): string {
+  const lines: string[] = [];
+  if (s.finishFirst) lines.push(`dry run: issue ${s.finishFirst.issueId} is unfinished; the send would first finish it, mailing ${s.finishFirst.recipients} more subscriber(s)`);
+  if (s.sentAt) lines.push(`dry run: issue ${s.issueId} "${s.subject}" was sent on ${s.sentAt.toISOString()}; nothing would be sent again`);
+  else if (s.articles === 0) lines.push(`dry run: issue ${s.issueId} has no new articles; nothing would be sent`);
+  else lines.push(`dry run: issue ${s.issueId} "${s.subject}" with ${s.articles} article(s) would go to ${s.recipients} confirmed subscriber(s)`);
+  return `${lines.join('\n')}\n`;
+}
+
 export function registerSend(program: Command): void {
   systemOptions(
     program
       .command('send')
       .description('plan and deliver the issue due now (or at --at); running it again sends nothing twice')
-      .option('--at <time>', 'the scheduled time of the issue, ISO 8601 (default: now)')
+      .option('--at <time>', 'send the issue due at this time, ISO 8601: the latest scheduled time at or before it (default: now)')
       .option('--dry-run', 'show what would go out, change nothing'),
   ).action(async (opts: SystemOptions & { at?: string; dryRun?: boolean }) => {
-    const at = parseTime(opts.at);
+    const at = pastTimeOption('--at', opts.at, new Date());
     // Loaded when used: the renderer (MJML) takes a second to load and most commands never need it.
     const { sendIssue, SendLockedError } = await import('../../local/send.ts');
     await withSystem(opts, async (system) => {
@@ -52,11 +53,7 @@ export function registerSend(program: Command): void {
         progress.done();
       }
       if (summary.kind === 'dry-run') {
-        process.stdout.write(
-          summary.articles === 0
-            ? `dry run: issue ${summary.issueId} has no new articles; nothing would be sent\n`
-            : `dry run: issue ${summary.issueId} "${summary.subject}" with ${summary.articles} article(s) would go to ${summary.recipients} confirmed subscriber(s)\n`,
-        );
+        process.stdout.write(dryRunReport(summary));
         return;
       }
       if (summary.kind === 'nothing-to-send') {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { IssueSchedule } from '../../core/digest/select.ts';
-import type { IssueRecord } from '../../core/sending/types.ts';
+import { IssueSchedule } from '../../core/issue/schedule.ts';
+import type { IssueSummary } from '../../core/issue/types.ts';
 import { SUBSCRIBER_STATES } from '../../core/subscribers/types.ts';
 import type { System } from '../../wiring/system.ts';
 import { systemOptions, withSystem, type SystemOptions } from '../system.ts';
@@ -20,7 +20,7 @@ function inZone(time: Date, timeZone: string): string {
   return `${text} (${timeZone})`;
 }
 
-function issueLine(issue: IssueRecord | undefined): string {
+function issueLine(issue: IssueSummary | undefined): string {
   if (!issue) return 'last issue: none, no issue sent yet';
   const batches = `batches ${issue.batchesDone}/${issue.batchesPlanned}${issue.planComplete ? '' : ' planned so far'}`;
   const paused = issue.pausedUntil && issue.status !== 'sent' ? `, paused until ${issue.pausedUntil.toISOString()}` : '';
@@ -30,12 +30,12 @@ function issueLine(issue: IssueRecord | undefined): string {
 /** What an operator checks first: who is on the list, how the last issue went, when the next one is due. */
 export async function statusReport(system: System, now: Date): Promise<string> {
   const { digest } = system.settings;
-  const [counts, recent] = await Promise.all([system.stores.subscribers.countByState(), system.stores.issues.recentIssues(digest.listId, 1)]);
+  const [counts, recent] = await Promise.all([system.stores.subscribers.countByState(), system.stores.issues.listIssues(digest.listId, { limit: 1 })]);
   const next = new IssueSchedule(digest.schedule).atOrAfter(now);
   return [
     `store: ${system.mode === 'aws' ? 'AWS' : `embedded, in ${system.dataDir}`}`,
     `subscribers: ${SUBSCRIBER_STATES.map((state) => `${counts[state]} ${state}`).join(', ')}`,
-    issueLine(recent[0]),
+    issueLine(recent.issues[0]),
     next ? `next send: ${next.toISOString()}, ${inZone(next, digest.schedule.timezone)}` : `next send: none (the schedule "${digest.schedule.cron}" has no future time)`,
   ].join('\n');
 }

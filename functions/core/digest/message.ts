@@ -2,7 +2,8 @@ import { listHeader, phrase, simpleHeader } from '../mime/headers.ts';
 import { compileMessage } from '../mime/message.ts';
 import type { Settings } from '../settings.ts';
 import { unsubscribeUrl } from '../urls.ts';
-import { DIGEST_PLACEHOLDERS, type RenderedDigest } from './rendered.ts';
+import type { IssueContent } from '../issue/types.ts';
+import { DIGEST_PLACEHOLDERS } from './rendered.ts';
 
 export interface DigestRecipient {
   /** The subscriber's normalised address. */
@@ -31,12 +32,12 @@ const SUBSCRIBER_ID = /^[A-Za-z0-9_-]{1,64}$/;
  * Message-IDs are `<issueId.subscriberId@domain>`, so a retried delivery carries the same id.
  */
 export function compileDigestMessage(
-  rendered: RenderedDigest,
+  rendered: Pick<IssueContent, 'subject' | 'html' | 'text'>,
   settings: Settings,
-  options: { issueId?: string; messageIdDomain?: string } = {},
+  options: { issueId: string; messageIdDomain?: string },
 ): CompiledDigest {
   const digest = settings.digest;
-  const issueId = options.issueId ?? rendered.issueId;
+  const { issueId } = options;
   const mailto = `mailto:${digest.unsubscribeMailto}?subject=unsubscribe`;
   const compiled = compileMessage(rendered, {
     from: digest.from,

@@ -6,8 +6,10 @@ import { formatLongDate } from './dates.ts';
 import { fillText, renderEmail, type EmailTemplate } from './templates.ts';
 import { htmlToText, wrap } from './text.ts';
 
-export { DIGEST_PLACEHOLDERS, HTML_BUDGET_BYTES, type RenderedDigest } from './rendered.ts';
-import { DIGEST_PLACEHOLDERS, HTML_BUDGET_BYTES, type RenderedDigest } from './rendered.ts';
+import { issueArticle, type IssueContent } from '../issue/types.ts';
+import { DIGEST_PLACEHOLDERS, HTML_BUDGET_BYTES } from './rendered.ts';
+
+export { DIGEST_PLACEHOLDERS, HTML_BUDGET_BYTES } from './rendered.ts';
 
 export interface DigestInput {
   settings: Settings;
@@ -91,7 +93,7 @@ export interface DigestRecipientValues {
 }
 
 /** The HTML and text one recipient sees (what their message carries); for previews and archives. */
-export function personaliseDigest(rendered: RenderedDigest, values: DigestRecipientValues): { html: string; text: string } {
+export function personaliseDigest(rendered: Pick<IssueContent, 'html' | 'text'>, values: DigestRecipientValues): { html: string; text: string } {
   const fill = (body: string, escape: (v: string) => string) =>
     body.replaceAll(DIGEST_PLACEHOLDERS.unsubscribeUrl, escape(values.unsubscribeUrl)).replaceAll(DIGEST_PLACEHOLDERS.recipientEmail, escape(values.email));
   return { html: fill(rendered.html, escapeHtml), text: fill(rendered.text, (v) => v) };
@@ -102,7 +104,7 @@ export function personaliseDigest(rendered: RenderedDigest, values: DigestRecipi
  * is kept under Gmail's clipping size: `full` falls back to summaries, then to fewer cards with a
  * link to the issue's archive page.
  */
-export async function renderDigest(input: DigestInput): Promise<RenderedDigest> {
+export async function renderDigest(input: DigestInput): Promise<IssueContent> {
   const { settings, articles, issueId } = input;
   if (articles.length === 0) throw new RangeError('an issue needs at least one article');
   const subject = subjectFor(settings, articles);
@@ -156,14 +158,12 @@ export async function renderDigest(input: DigestInput): Promise<RenderedDigest> 
     if (best) ({ layout, html } = best);
   }
   return {
-    issueId,
     subject,
     html,
     text: renderText(input, layout, archiveUrl, dateText),
     preheader,
-    articleCount: layout.cards,
-    issueArticleCount: articles.length,
+    articles: articles.map(issueArticle),
+    cards: layout.cards,
     mode: layout.mode,
-    htmlBytes: Buffer.byteLength(html),
   };
 }

@@ -11,20 +11,3 @@ export const DIGEST_PLACEHOLDERS = {
 
 /** Gmail clips HTML over 102 KB; this leaves room for the per-recipient values. */
 export const HTML_BUDGET_BYTES = 100_000;
-
-export interface RenderedDigest {
-  issueId: string;
-  subject: string;
-  /** The HTML part, with the placeholders still in it. */
-  html: string;
-  /** The plain-text part, with the placeholders still in it. */
-  text: string;
-  preheader: string;
-  /** Articles with a card in the email (fewer than the issue's when the HTML had to shrink). */
-  articleCount: number;
-  /** Articles in the issue (the archive page shows them all). */
-  issueArticleCount: number;
-  /** The mode actually used: `full` falls back to `summary` when the HTML would be clipped. */
-  mode: 'summary' | 'full';
-  htmlBytes: number;
-}

@@ -4,7 +4,8 @@ import type { SubscriberStore } from '../subscribers/types.ts';
 import { parseMailbox } from '../mime/headers.ts';
 import { MailerError } from './errors.ts';
 import type { DeliveryStore, IssueMessages, IssueStore, MessageFactory } from './ports.ts';
-import type { BatchMessage, IssueRecord, Recipient } from './types.ts';
+import type { IssueRecord } from '../issue/types.ts';
+import type { BatchMessage, Recipient } from './types.ts';
 
 export interface DeliverDeps {
   issues: IssueStore;

@@ -1,16 +1,25 @@
-import { issueIdFor } from '../digest/select.ts';
+import { issueIdFor } from '../issue/id.ts';
+import { IssueSchedule } from '../issue/schedule.ts';
+import type { IssueRecord } from '../issue/types.ts';
+import { issueWindow } from '../issue/window.ts';
 import type { Logger } from '../ports.ts';
 import type { Settings } from '../settings.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import { createToken } from '../tokens.ts';
-import type { DeliveryQueue, IssueComposer, IssueStore } from './ports.ts';
-import type { BatchMessage, IssueRecord } from './types.ts';
+import { PlanningError } from './errors.ts';
+import type { DeliveryQueue, IssueArchivePublisher, IssueComposer, IssueStore } from './ports.ts';
+import type { BatchMessage } from './types.ts';
+
+/** How far ahead of the real time a send may be asked for (a scheduler firing a little early); anything later is refused. */
+export const PLAN_AHEAD_MS = 5 * 60_000;
 
 export interface PlanDeps {
   issues: IssueStore;
   subscribers: SubscriberStore;
   queue: DeliveryQueue;
   composer: IssueComposer;
+  /** Writes the issue's archive page before the first message goes out, so "view in browser" resolves. */
+  archive?: IssueArchivePublisher | undefined;
   log: Logger;
   settings: Settings;
   listId: string;
@@ -26,12 +35,30 @@ export type PlanResult =
   | { outcome: 'planned' | 'resumed' | 'already-planned'; issueId: string; batches: number; recipients: number; finished: boolean };
 
 /**
- * Plans the issue for one scheduled time: chooses and renders its articles once, records it under a key
- * derived from that time, and enqueues every confirmed subscriber in batches while paging the store.
+ * The scheduled time a send asked for at `requested` plans: the latest time of `digest.schedule` at or
+ * before it, so every issue is named after a scheduled time (and preview, send and the archive agree).
+ * A time more than PLAN_AHEAD_MS after `now` is refused: nothing is sent ahead of its time.
+ */
+export function scheduledIssueTime(settings: Settings, requested: Date, now: Date): Date {
+  if (requested.getTime() > now.getTime() + PLAN_AHEAD_MS) {
+    throw new PlanningError(
+      `${requested.toISOString()} is in the future (now is ${now.toISOString()}): an issue is sent at its scheduled time, not ahead of it`,
+    );
+  }
+  const scheduled = new IssueSchedule(settings.digest.schedule).latestAtOrBefore(requested);
+  if (!scheduled) throw new PlanningError(`the schedule "${settings.digest.schedule.cron}" has no time at or before ${requested.toISOString()}`);
+  return scheduled;
+}
+
+/**
+ * Plans the issue a send at `requested` stands for (see scheduledIssueTime): chooses and renders its
+ * articles once (none dated after `now`), records it under a key derived from the scheduled time,
+ * writes its archive page, and enqueues every confirmed subscriber in batches while paging the store.
  * Safe to repeat: a duplicated or retried event finds the issue and resumes where planning stopped.
  */
-export async function planIssue(deps: PlanDeps, scheduledTime: Date, now: Date): Promise<PlanResult> {
-  const issueId = issueIdFor(scheduledTime);
+export async function planIssue(deps: PlanDeps, requested: Date, now: Date): Promise<PlanResult> {
+  const scheduledFor = scheduledIssueTime(deps.settings, requested, now);
+  const issueId = issueIdFor(scheduledFor);
   let issue = await deps.issues.getIssue(issueId);
   let fresh = false;
   if (!issue) {
@@ -40,8 +67,9 @@ export async function planIssue(deps: PlanDeps, scheduledTime: Date, now: Date):
       deps.log.warn('earlier issue still sending; this one waits', { issueId, openIssueId: list.openIssueId });
       return { outcome: 'blocked', issueId, openIssueId: list.openIssueId };
     }
-    const composed = await deps.composer.compose({ issueId, watermark: list.watermark, sendTime: scheduledTime });
-    if (!composed) {
+    const window = issueWindow({ watermark: list.watermark, scheduledFor, lookbackDays: deps.settings.digest.lookbackDays, now });
+    const content = window.end > window.start ? await deps.composer.compose({ issueId, scheduledFor, window }) : undefined;
+    if (!content) {
       deps.log.info('no articles since the last issue: nothing to send', { issueId, watermark: list.watermark?.toISOString() });
       return { outcome: 'no-articles', issueId };
     }
@@ -53,13 +81,10 @@ export async function planIssue(deps: PlanDeps, scheduledTime: Date, now: Date):
       id: issueId,
       settings: deps.settings,
       listId: deps.listId,
-      scheduledFor: scheduledTime,
-      windowStart: composed.windowStart,
-      windowEnd: scheduledTime,
-      articleIds: composed.articleIds,
-      subject: composed.subject,
-      html: composed.html,
-      text: composed.text,
+      scheduledFor,
+      windowStart: window.start,
+      windowEnd: window.end,
+      content,
       status: 'planning',
       batchesPlanned: 0,
       planComplete: false,
@@ -71,7 +96,15 @@ export async function planIssue(deps: PlanDeps, scheduledTime: Date, now: Date):
     };
     fresh = (await deps.issues.createIssue(record)) === 'created';
     issue = (await deps.issues.getIssue(issueId))!;
-    deps.log.info('issue recorded', { issueId, articles: record.articleIds.length, subject: record.subject });
+    deps.log.info('issue recorded', { issueId, articles: content.articles.length, subject: content.subject });
+  }
+  if (deps.archive && issue.batchesPlanned === 0) {
+    // Before the first batch: the mail's "view in browser" link must resolve when it arrives.
+    try {
+      await deps.archive.publish(issue);
+    } catch (error) {
+      deps.log.error('archive page not written; the next site build writes it', { issueId, error: (error as Error).message });
+    }
   }
   if (issue.planComplete) {
     const finished = await deps.issues.finishIssue(issue, now);

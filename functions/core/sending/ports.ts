@@ -1,4 +1,6 @@
-import type { BatchMessage, ClaimOutcome, IssueCounts, IssueRecord, ListState } from './types.ts';
+import type { IssueContent, IssueRecord, IssueSummary } from '../issue/types.ts';
+import type { IssueWindow } from '../issue/window.ts';
+import type { BatchMessage, ClaimOutcome, DeliveryStatus, IssueCounts, ListState } from './types.ts';
 
 /** Issues, their batches and the list's watermark. Every write that matters is conditional. */
 export interface IssueStore {
@@ -13,8 +15,8 @@ export interface IssueStore {
   getBatch(issueId: string, batch: number): Promise<BatchMessage | undefined>;
   /** Batches of an issue that are recorded but not yet done (to hand to the queue again). */
   pendingBatches(issueId: string): Promise<BatchMessage[]>;
-  /** The newest issues of a list, newest first. */
-  recentIssues(listId: string, limit: number): Promise<IssueRecord[]>;
+  /** The newest issues of a list, newest first (without their rendered digest): a page of at most `limit`, after the issue id `after`. */
+  listIssues(listId: string, options: { limit: number; after?: string | undefined }): Promise<{ issues: IssueSummary[]; cursor?: string | undefined }>;
   /**
    * Moves planning on from `expectedBatches` planned batches to `next`; false when another attempt
    * already did. `planCursor` is the id of the last subscriber enqueued.
@@ -48,6 +50,8 @@ export interface DeliveryStore {
   markSkipped(issueId: string, subscriberId: string, reason: string, now: Date): Promise<boolean>;
   /** Gives a claim back after a transient failure, so a retry may claim it at once. */
   release(issueId: string, subscriberId: string): Promise<void>;
+  /** What is recorded for these recipients of one issue (absent: nothing yet). */
+  statuses(issueId: string, subscriberIds: readonly string[]): Promise<Map<string, DeliveryStatus>>;
 }
 
 /** The delivery queue (SQS on AWS, in-process locally). */
@@ -55,18 +59,17 @@ export interface DeliveryQueue {
   enqueue(message: BatchMessage): Promise<void>;
 }
 
-/** What goes into an issue, chosen and rendered once (articles since the watermark, MJML to HTML). */
-export interface ComposedIssue {
-  windowStart: Date;
-  articleIds: string[];
-  subject: string;
-  html: string;
-  text: string;
+export interface IssueComposer {
+  /**
+   * Chooses the articles in `window` and renders the digest once (MJML). Undefined when no article falls
+   * in the window: no articles, no issue.
+   */
+  compose(input: { issueId: string; scheduledFor: Date; window: IssueWindow }): Promise<IssueContent | undefined>;
 }
 
-export interface IssueComposer {
-  /** Undefined when no article falls in the window: no articles, no issue. */
-  compose(input: { issueId: string; watermark: Date | undefined; sendTime: Date }): Promise<ComposedIssue | undefined>;
+/** Puts an issue's archive page (its "view in browser" link), the index of issues and their feed on the site. */
+export interface IssueArchivePublisher {
+  publish(issue: IssueRecord): Promise<void>;
 }
 
 /** Builds each recipient's raw message from an issue rendered once. */

@@ -52,7 +52,7 @@ export async function applySesEvent(deps: SesEventDeps, event: SesEvent, now: Da
     const permanent = event.bounce.bounceType === 'Permanent';
     for (const email of addresses(event.bounce.bouncedRecipients)) {
       if (permanent) {
-        if (await deps.subscribers.suppress(email, `bounce: ${event.bounce.bounceSubType ?? 'permanent'}`, now)) result.suppressed++;
+        if (await deps.subscribers.suppress(email, `bounce: ${event.bounce.bounceSubType ?? 'permanent'}`, now, 'bounce')) result.suppressed++;
       } else {
         const outcome = await deps.subscribers.recordSoftBounce(email, now, deps.softBounceThreshold);
         if (outcome === 'suppressed') result.suppressed++;
@@ -61,7 +61,7 @@ export async function applySesEvent(deps: SesEventDeps, event: SesEvent, now: Da
     }
   } else if (type === 'Complaint' && event.complaint) {
     for (const email of addresses(event.complaint.complainedRecipients)) {
-      if (await deps.subscribers.suppress(email, `complaint${event.complaint.complaintFeedbackType ? `: ${event.complaint.complaintFeedbackType}` : ''}`, now)) {
+      if (await deps.subscribers.suppress(email, `complaint${event.complaint.complaintFeedbackType ? `: ${event.complaint.complaintFeedbackType}` : ''}`, now, 'complaint')) {
         result.suppressed++;
       }
     }

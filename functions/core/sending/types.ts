@@ -1,37 +1,3 @@
-import type { Settings } from '../settings.ts';
-
-/** One digest send, keyed by its scheduled time (so a repeated schedule event plans nothing twice). */
-export interface IssueRecord {
-  id: string;
-  /** The publication settings it was planned with: delivery needs nothing but the issue. */
-  settings: Settings;
-  listId: string;
-  scheduledFor: Date;
-  /** Articles published after this (exclusive)… */
-  windowStart: Date;
-  /** …and at or before this (inclusive); the list's watermark once the issue is sent. */
-  windowEnd: Date;
-  articleIds: string[];
-  /** Rendered once per issue. */
-  subject: string;
-  html: string;
-  text: string;
-  status: 'planning' | 'sending' | 'sent';
-  /** Batches enqueued so far, and whether every subscriber page has been enqueued. */
-  batchesPlanned: number;
-  planComplete: boolean;
-  /** Where paging through confirmed subscribers resumes (opaque). */
-  planCursor?: string | undefined;
-  batchesDone: number;
-  sent: number;
-  skipped: number;
-  failed: number;
-  /** Set while SES's daily quota is exhausted: deliveries wait until then. */
-  pausedUntil?: Date | undefined;
-  createdAt: Date;
-  sentAt?: Date | undefined;
-}
-
 export interface Recipient {
   id: string;
   email: string;

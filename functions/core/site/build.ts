@@ -1,15 +1,15 @@
 import pLimit from 'p-limit';
 import { loadArticles, type LoadedContent } from '../articles/load.ts';
-import { DigestError } from '../digest/errors.ts';
-import { archivedIssues, type ArchivedIssue } from '../digest/select.ts';
 import { formatProblem } from '../articles/types.ts';
 import { renderAtom } from '../feeds/atom.ts';
 import { renderJsonFeed } from '../feeds/json.ts';
 import { renderRss } from '../feeds/rss.ts';
 import type { ContentSource, Logger, SiteOutput, TemplateSource } from '../ports.ts';
-import { loadSettings, SETTINGS_FILE, type Settings } from '../settings.ts';
-import { articlePath, FEED_PATHS, issueArchivePath } from '../urls.ts';
-import { PAGE_TEMPLATE_FILES, renderArticlePage, renderIndexPage, renderIssuePage, type PageTemplates } from './pages.ts';
+import { loadSettings, type Settings } from '../settings.ts';
+import { articlePath, FEED_PATHS } from '../urls.ts';
+import { loadPageTemplates, renderArticlePage, renderIndexPage } from './pages.ts';
+
+export { loadPageTemplates } from './pages.ts';
 
 export interface BuildDeps {
   content: ContentSource;
@@ -18,6 +18,11 @@ export interface BuildDeps {
   log: Logger;
   /** Adjusts the settings read from the content (e.g. the local server's own URLs). */
   adjustSettings?: (settings: Settings) => Settings;
+  /**
+   * The digest's archive (issue pages from the store's records, see issue/publish.ts), where the site is
+   * built beside the store; absent (`newsletter build` alone), the build leaves issues/ as it is.
+   */
+  archive?: { publishAll(published: ReadonlySet<string>): Promise<string[]> } | undefined;
 }
 
 export interface BuildReport extends LoadedContent {
@@ -26,12 +31,9 @@ export interface BuildReport extends LoadedContent {
   written: string[];
   /** Items each feed carries (at most the settings' `feedItems`). */
   feedItems: number;
-  /** Digest issues given an archive page, newest first (the next one due included). */
-  issues: ArchivedIssue[];
+  /** Paths of the digest's archive written (its pages, index and feed); empty without an archive. */
+  archived: string[];
 }
-
-/** How many of the newest digest issues get an archive page: two years of a weekly digest. */
-export const ARCHIVED_ISSUES = 104;
 
 export const CONTENT_TYPES = {
   rss: 'application/rss+xml; charset=utf-8',
@@ -43,16 +45,6 @@ export const CONTENT_TYPES = {
 
 export { loadSettings } from '../settings.ts';
 
-export async function loadPageTemplates(templates: TemplateSource): Promise<PageTemplates> {
-  const [layout, article, index, articleItem] = await Promise.all([
-    templates.load(PAGE_TEMPLATE_FILES.layout),
-    templates.load(PAGE_TEMPLATE_FILES.article),
-    templates.load(PAGE_TEMPLATE_FILES.index),
-    templates.load(PAGE_TEMPLATE_FILES.articleItem),
-  ]);
-  return { layout, article, index, articleItem };
-}
-
 /**
  * Builds the public site: RSS, Atom and JSON feeds of the newest articles, a page per article and an
  * index. Broken articles are reported and left out; everything else is still published.
@@ -60,12 +52,7 @@ export async function loadPageTemplates(templates: TemplateSource): Promise<Page
 export async function buildSite(deps: BuildDeps, now: Date): Promise<BuildReport> {
   const loadedSettings = await loadSettings(deps.content);
   const settings = deps.adjustSettings ? deps.adjustSettings(loadedSettings) : loadedSettings;
-  const [files, templates, stylesheet, issueTemplate] = await Promise.all([
-    deps.content.list(),
-    loadPageTemplates(deps.templates),
-    deps.templates.load('style.css'),
-    deps.templates.load('issue.html'),
-  ]);
+  const [files, templates, stylesheet] = await Promise.all([deps.content.list(), loadPageTemplates(deps.templates), deps.templates.load('style.css')]);
   const loaded = loadArticles(files, settings, now);
   for (const problem of loaded.problems) deps.log.error(formatProblem(problem), { file: problem.file, line: problem.line });
   for (const warning of loaded.warnings) deps.log.warn(formatProblem(warning), { file: warning.file, line: warning.line });
@@ -82,18 +69,9 @@ export async function buildSite(deps: BuildDeps, now: Date): Promise<BuildReport
       limit(() => write(articlePath(article.slug), renderArticlePage(templates, settings, article), CONTENT_TYPES.html)),
     ),
   );
-  // Each digest issue's archive page (the email's "view in browser" link); see digest/select.ts.
-  let issues: ArchivedIssue[] = [];
-  try {
-    issues = archivedIssues(loaded.articles, settings.digest, ARCHIVED_ISSUES);
-  } catch (error) {
-    if (!(error instanceof DigestError)) throw error;
-    deps.log.error(`${SETTINGS_FILE}: ${error.message}; no issue archive pages written`);
-  }
-  await Promise.all(
-    issues.map((issue) => limit(() => write(issueArchivePath(issue.id), renderIssuePage(templates, issueTemplate, settings, issue), CONTENT_TYPES.html))),
-  );
-  await write('index.html', renderIndexPage(templates, settings, loaded.articles), CONTENT_TYPES.html);
+  // The digest's archive, from the issues actually sent (their records), linking only what is still published.
+  const archived = deps.archive ? await deps.archive.publishAll(new Set(loaded.articles.map((a) => a.id))) : [];
+  await write('index.html', renderIndexPage(templates, settings, loaded.articles, { archive: deps.archive !== undefined }), CONTENT_TYPES.html);
   await write('style.css', stylesheet, CONTENT_TYPES.css);
   // Feeds last: a reader never sees an item whose page is not there yet.
   await write(FEED_PATHS.rss, renderRss(settings, inFeeds), CONTENT_TYPES.rss);
@@ -104,7 +82,7 @@ export async function buildSite(deps: BuildDeps, now: Date): Promise<BuildReport
     inFeeds: inFeeds.length,
     problems: loaded.problems.length,
     skipped: loaded.skipped.length,
-    issues: issues.length,
+    archived: archived.length,
   });
-  return { ...loaded, settings, written, feedItems: inFeeds.length, issues };
+  return { ...loaded, settings, written, feedItems: inFeeds.length, archived };
 }

@@ -1,9 +1,9 @@
 import Mustache from 'mustache';
 import type { Article } from '../articles/types.ts';
+import type { TemplateSource } from '../ports.ts';
 import type { Settings } from '../settings.ts';
-import type { ArchivedIssue } from '../digest/select.ts';
 import { formatLongDate } from '../digest/dates.ts';
-import { articlePath, feedUrls, issueArchiveUrl, siteUrlFor } from '../urls.ts';
+import { articlePath, feedUrls, siteUrlFor } from '../urls.ts';
 
 export interface PageTemplates {
   layout: string;
@@ -14,6 +14,16 @@ export interface PageTemplates {
 }
 
 export const PAGE_TEMPLATE_FILES = { layout: 'layout.html', article: 'article.html', index: 'index.html', articleItem: 'partials/article-item.html' } as const;
+
+export async function loadPageTemplates(templates: TemplateSource): Promise<PageTemplates> {
+  const [layout, article, index, articleItem] = await Promise.all([
+    templates.load(PAGE_TEMPLATE_FILES.layout),
+    templates.load(PAGE_TEMPLATE_FILES.article),
+    templates.load(PAGE_TEMPLATE_FILES.index),
+    templates.load(PAGE_TEMPLATE_FILES.articleItem),
+  ]);
+  return { layout, article, index, articleItem };
+}
 
 function formatDate(date: Date, language: string): string {
   return formatLongDate(date, language, 'UTC');
@@ -59,28 +69,19 @@ export function renderArticlePage(templates: PageTemplates, settings: Settings, 
   return renderPage(templates, settings, `${article.title} · ${settings.title}`, '../', body, article.url);
 }
 
-/** The index of every published article, newest first, linking the three feeds. */
-export function renderIndexPage(templates: PageTemplates, settings: Settings, articles: Article[]): string {
+/**
+ * The index of every published article, newest first, linking the three feeds; with `archive`, also
+ * the digest's past issues (issues/index.html, written wherever the site is built beside the store).
+ */
+export function renderIndexPage(templates: PageTemplates, settings: Settings, articles: Article[], options: { archive?: boolean } = {}): string {
   const feeds = feedUrls(settings.siteUrl);
   const body = Mustache.render(templates.index, {
     root: '',
     site: { title: settings.title, description: settings.description },
     articles: articles.map((a) => articleView(a, settings)),
     empty: articles.length === 0,
+    archive: options.archive === true,
     feeds,
   }, { 'article-item': templates.articleItem });
   return renderPage(templates, settings, settings.title, '', body, siteUrlFor(settings.siteUrl, ''));
-}
-
-/** The archive page of one digest issue: the email's "view in browser" link. `template` is issue.html. */
-export function renderIssuePage(templates: PageTemplates, template: string, settings: Settings, issue: ArchivedIssue): string {
-  const dateText = formatLongDate(issue.scheduledTime, settings.language, settings.digest.schedule.timezone);
-  const body = Mustache.render(template, {
-    root: '../',
-    site: { title: settings.title },
-    issue: { date: issue.scheduledTime.toISOString(), dateText },
-    articles: issue.articles.map((a) => articleView(a, settings)),
-    feeds: feedUrls(settings.siteUrl),
-  }, { 'article-item': templates.articleItem });
-  return renderPage(templates, settings, `Issue of ${dateText} · ${settings.title}`, '../', body, issueArchiveUrl(settings.siteUrl, issue.id));
 }

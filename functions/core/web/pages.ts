@@ -1,8 +1,7 @@
 import Mustache from 'mustache';
 import type { TemplateSource } from '../ports.ts';
 import type { Settings } from '../settings.ts';
-import { loadPageTemplates } from '../site/build.ts';
-import { renderPage, type PageTemplates } from '../site/pages.ts';
+import { loadPageTemplates, renderPage, type PageTemplates } from '../site/pages.ts';
 import { siteUrlFor, subscribeUrl } from '../urls.ts';
 
 export interface WebTemplates extends PageTemplates {

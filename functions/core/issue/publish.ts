@@ -1,0 +1,64 @@
+import type { SiteOutput, TemplateSource } from '../ports.ts';
+import type { IssueArchivePublisher, IssueStore } from '../sending/ports.ts';
+import type { Settings } from '../settings.ts';
+import { loadPageTemplates } from '../site/pages.ts';
+import { ARCHIVE_TEMPLATE_FILES, writeIssueArchive, type ArchiveTemplates } from './archive.ts';
+import type { IssueRecord, IssueSummary } from './types.ts';
+
+export async function loadArchiveTemplates(source: TemplateSource): Promise<ArchiveTemplates> {
+  const [pages, issue, issues] = await Promise.all([loadPageTemplates(source), source.load(ARCHIVE_TEMPLATE_FILES.issue), source.load(ARCHIVE_TEMPLATE_FILES.issues)]);
+  return { ...pages, issue, issues };
+}
+
+/** Every issue of a list, newest first, paging through the store. */
+export async function allIssues(issues: Pick<IssueStore, 'listIssues'>, listId: string): Promise<IssueSummary[]> {
+  const out: IssueSummary[] = [];
+  let after: string | undefined;
+  do {
+    const page = await issues.listIssues(listId, { limit: 100, after });
+    out.push(...page.issues);
+    after = page.cursor;
+  } while (after);
+  return out;
+}
+
+export interface SiteIssueArchiveDeps {
+  issues: Pick<IssueStore, 'listIssues'>;
+  output: SiteOutput;
+  templates: TemplateSource;
+  settings: Settings;
+  listId: string;
+}
+
+/** The archive on the site, from the issue records in the store (see archive.ts). */
+export class SiteIssueArchive implements IssueArchivePublisher {
+  private templates: Promise<ArchiveTemplates> | undefined;
+
+  constructor(private readonly deps: SiteIssueArchiveDeps) {}
+
+  private load(): Promise<ArchiveTemplates> {
+    this.templates ??= loadArchiveTemplates(this.deps.templates).catch((error: unknown) => {
+      this.templates = undefined;
+      throw error;
+    });
+    return this.templates;
+  }
+
+  /** One issue's page (just planned), the index and the feed. */
+  async publish(issue: IssueRecord): Promise<void> {
+    await this.write(new Set([issue.id]));
+  }
+
+  /**
+   * Every issue's page, the index and the feed (what a site build writes); articles that are not in
+   * `published` any more are listed without a link. Returns the paths written.
+   */
+  async publishAll(published?: ReadonlySet<string>): Promise<string[]> {
+    return this.write(undefined, published);
+  }
+
+  private async write(only: ReadonlySet<string> | undefined, published?: ReadonlySet<string>): Promise<string[]> {
+    const [templates, issues] = await Promise.all([this.load(), allIssues(this.deps.issues, this.deps.listId)]);
+    return writeIssueArchive(this.deps.output, { settings: this.deps.settings, templates, issues, published }, only);
+  }
+}
