@@ -1,25 +1,27 @@
 import type { Mailer, TemplateSource } from '../core/ports.ts';
 import type { Settings } from '../core/settings.ts';
-import type { ConfirmationMail } from '../core/subscribers/service.ts';
+import type { SubscriptionMail } from '../core/subscribers/service.ts';
 import type { ApiMail } from './services-api.ts';
 
 /**
- * The confirmation mail, rendered on first use: the renderer (MJML) takes a second to load and only a
+ * The subscription mails, rendered on first use: the renderer (MJML) takes a second to load and only a
  * subscribe request needs it. Only the subscribe function and the one-machine wirings import this
  * module, so the confirm and unsubscribe bundles stay free of MJML.
  */
-export function confirmationMail(settings: Settings, templates: TemplateSource): ConfirmationMail {
-  let loaded: Promise<ConfirmationMail> | undefined;
+export function subscriptionMail(settings: Settings, templates: TemplateSource): SubscriptionMail {
+  let loaded: Promise<SubscriptionMail> | undefined;
+  const mailer = () => {
+    loaded ??= import('../core/subscribers/confirmation.ts').then((m) => m.SubscriptionMailer.load(settings, templates));
+    loaded.catch(() => (loaded = undefined));
+    return loaded;
+  };
   return {
-    async build(input, at) {
-      loaded ??= import('../core/subscribers/confirmation.ts').then((m) => m.ConfirmationMailer.load(settings, templates));
-      loaded.catch(() => (loaded = undefined));
-      return (await loaded).build(input, at);
-    },
+    confirmation: async (input, at) => (await mailer()).confirmation(input, at),
+    alreadySubscribed: async (input, at) => (await mailer()).alreadySubscribed(input, at),
   };
 }
 
 /** What the subscribe route needs to send its mail. */
 export function apiMail(input: { settings: Settings; templates: TemplateSource; mailer: Mailer }): ApiMail {
-  return { mailer: input.mailer, confirmation: confirmationMail(input.settings, input.templates) };
+  return { mailer: input.mailer, mail: subscriptionMail(input.settings, input.templates) };
 }

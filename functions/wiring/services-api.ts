@@ -1,7 +1,7 @@
 import type { Logger, Mailer, TemplateSource } from '../core/ports.ts';
 import type { Settings } from '../core/settings.ts';
 import { parseMailbox } from '../core/mime/headers.ts';
-import type { ConfirmationMail } from '../core/subscribers/service.ts';
+import type { SubscriptionMail } from '../core/subscribers/service.ts';
 import { SubscriptionService } from '../core/subscribers/service.ts';
 import { loadWebTemplates } from '../core/web/pages.ts';
 import type { ApiDeps } from '../handlers/http/deps.ts';
@@ -10,7 +10,7 @@ import { now, POLICY, type Stores } from './services.ts';
 /** How the subscribe route sends its double opt-in mail (see confirmation-mail.ts). */
 export interface ApiMail {
   mailer: Mailer;
-  confirmation: ConfirmationMail;
+  mail: SubscriptionMail;
 }
 
 /**
@@ -23,8 +23,11 @@ const NO_MAIL: ApiMail = {
       throw new Error('this function sends no mail: subscribe requests are handled by the subscribe function');
     },
   },
-  confirmation: {
-    async build() {
+  mail: {
+    async confirmation() {
+      throw new Error('this function sends no mail: subscribe requests are handled by the subscribe function');
+    },
+    async alreadySubscribed() {
       throw new Error('this function sends no mail: subscribe requests are handled by the subscribe function');
     },
   },
@@ -36,7 +39,7 @@ export async function buildApiDeps(input: { settings: Settings; templates: Templ
   const service = new SubscriptionService({
     subscribers: input.stores.subscribers,
     mailer: mail.mailer,
-    confirmation: mail.confirmation,
+    mail: mail.mail,
     log: input.log,
     tokenKey: input.tokenKey,
     listId: settings.digest.listId,
@@ -45,6 +48,7 @@ export async function buildApiDeps(input: { settings: Settings; templates: Templ
     coolDownMs: POLICY.confirmationCoolDownMs,
     confirmTtlMs: POLICY.confirmLinkTtlMs,
     pendingTtlMs: POLICY.pendingTtlMs,
+    answerFloorMs: POLICY.subscribeAnswerFloorMs,
   });
   return { service, settings, templates: await loadWebTemplates(input.templates), log: input.log, now };
 }

@@ -24,8 +24,15 @@ export const POLICY = {
   confirmationCoolDownMs: 10 * MINUTE,
   confirmLinkTtlMs: 2 * DAY,
   pendingTtlMs: 7 * DAY,
+  /** A subscribe request is answered no sooner than this, whatever the address's state. */
+  subscribeAnswerFloorMs: 250,
   batchSize: 50,
   inDoubtMs: 15 * MINUTE,
+  /**
+   * On one machine: sends run one at a time (a lock) and the outbox knows what it wrote, so a claim left
+   * by a crashed send can be taken at once.
+   */
+  localInDoubtMs: 0,
   quotaPauseMs: 6 * HOUR,
   sendConcurrency: 8,
   softBounceThreshold: 3,
@@ -39,6 +46,8 @@ export function buildDeliverDeps(input: {
   log: Logger;
   defer: DeliverHandlerDeps['defer'];
   clock?: () => Date;
+  /** How long a claim stays in doubt (default POLICY.inDoubtMs). */
+  inDoubtMs?: number;
 }): DeliverHandlerDeps {
   const clock = input.clock ?? now;
   const deliverer = new BatchDeliverer({
@@ -48,7 +57,7 @@ export function buildDeliverDeps(input: {
     mailer: input.mailer,
     messages: new DigestMessageFactory(),
     log: input.log,
-    inDoubtMs: POLICY.inDoubtMs,
+    inDoubtMs: input.inDoubtMs ?? POLICY.inDoubtMs,
     quotaPauseMs: POLICY.quotaPauseMs,
     sendConcurrency: POLICY.sendConcurrency,
     now: clock,

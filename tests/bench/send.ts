@@ -52,7 +52,7 @@ async function sender(count: number, endpoints: { dynamo: string; ses: string })
   const items = function* () {
     for (let i = 0; i < count; i++) {
       const email = `reader${i}@example.com`;
-      yield subscriberItem({ id: subscriberId(email), email, state: 'confirmed', version: 1, createdAt: seeded, updatedAt: seeded, confirmedAt: seeded, softBounces: 0 });
+      yield subscriberItem({ id: subscriberId(email), email, state: 'confirmed', version: 1, createdAt: seeded, updatedAt: seeded, confirmedAt: seeded, softBounces: 0, history: [] });
     }
   };
   let chunk: Record<string, unknown>[] = [];

@@ -100,7 +100,7 @@ describe('the delivery function bundle', () => {
     const world = await wireWorld({ dynamo, ses: ses.client(), contentDir });
     world.clock.now = new Date('2026-01-05T07:00:00Z');
     const readers = ['ana@example.com', 'ben@example.com', 'cy@example.com'];
-    for (const email of readers) await world.stores.subscribers.addConfirmed(email, new Date('2026-01-01T00:00:00Z'));
+    for (const email of readers) await world.stores.subscribers.addConfirmed(email, new Date('2026-01-01T00:00:00Z'), 'cli');
     await planIssue({ time: '2026-01-05T07:00:00Z' });
 
     const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(join(bundle, 'index.mjs')).href)});

@@ -35,7 +35,7 @@ async function setUp(options: StandInOptions = {}, mailer?: (real: Mailer) => Ma
   });
   const world = await wireWorld({ dynamo, ses: ses.client(), contentDir, batchSize: 5, ...(mailer ? { mailer } : {}) });
   world.clock.now = new Date(SEND);
-  for (const email of READERS) await world.stores.subscribers.addConfirmed(email, new Date('2026-01-01T00:00:00Z'));
+  for (const email of READERS) await world.stores.subscribers.addConfirmed(email, new Date('2026-01-01T00:00:00Z'), 'cli');
   return world;
 }
 
@@ -175,13 +175,13 @@ describe('exactly one digest per confirmed subscriber (dynalite + loopback SES, 
 
   it('unsubscribed, suppressed and pending subscribers never receive a digest', async () => {
     const world = await setUp();
-    await world.stores.subscribers.unsubscribe(subscriberId('reader01@example.com'), new Date(SEND));
-    await world.stores.subscribers.suppress('reader02@example.com', 'complaint', new Date(SEND));
-    await world.stores.subscribers.requestConfirmation('pending@example.com', new Date(SEND), 0, new Date(Date.parse(SEND) + 1e9));
+    await world.stores.subscribers.unsubscribe(subscriberId('reader01@example.com'), new Date(SEND), 'one-click');
+    await world.stores.subscribers.suppress('reader02@example.com', 'complaint', new Date(SEND), 'complaint');
+    await world.stores.subscribers.requestSubscription('pending@example.com', new Date(SEND), { coolDownMs: 0, pendingExpiry: new Date(Date.parse(SEND) + 1e9), source: 'form' });
     await planIssue({ time: SEND });
     const messages = world.queue.drain();
     // Reader 3 unsubscribes after planning but before delivery: skipped too.
-    await world.stores.subscribers.unsubscribe(subscriberId('reader03@example.com'), new Date(SEND));
+    await world.stores.subscribers.unsubscribe(subscriberId('reader03@example.com'), new Date(SEND), 'one-click');
     expect((await deliverBatches(sqsEvent(messages))).batchItemFailures).toEqual([]);
     expectExactlyOnce(READERS.filter((r) => !['reader01@example.com', 'reader02@example.com', 'reader03@example.com'].includes(r)));
     expect(await world.stores.issues.getIssue(ISSUE)).toMatchObject({ status: 'sent', sent: 17, skipped: 1 });

@@ -1,20 +1,37 @@
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { subscriberId } from '../../core/subscribers/identity.ts';
+import { applyRequest } from '../../core/subscribers/ledger.ts';
 import {
   SUBSCRIBER_STATES,
   type ConfirmOutcome,
+  type ConsentEvent,
+  type ConsentSource,
   type Subscriber,
   type SubscriberPage,
   type SubscriberState,
   type SubscriberStore,
+  type SubscriptionRequest,
   type UnsubscribeOutcome,
 } from '../../core/subscribers/types.ts';
-import { date, isConditionFailed, iso, written } from './table.ts';
+import { batchGet, date, isConditionFailed, iso, written } from './table.ts';
 
 const key = (id: string) => ({ pk: `SUB#${id}`, sk: 'PROFILE' });
 const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
 
+function eventsFrom(value: unknown): ConsentEvent[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((e: Record<string, unknown>) => ({
+    at: date(e.at)!,
+    type: e.type as ConsentEvent['type'],
+    source: e.source as ConsentSource,
+    ...(typeof e.detail === 'string' ? { detail: e.detail } : {}),
+  }));
+}
+
+const eventItem = (e: ConsentEvent) => ({ at: e.at.toISOString(), type: e.type, source: e.source, detail: e.detail });
+
 function fromItem(item: Record<string, unknown>): Subscriber {
+  const request = item.request as { version?: unknown; at?: unknown } | undefined;
   return {
     id: String(item.id),
     email: String(item.email),
@@ -28,8 +45,40 @@ function fromItem(item: Record<string, unknown>): Subscriber {
     suppressedReason: typeof item.suppressedReason === 'string' ? item.suppressedReason : undefined,
     softBounces: Number(item.softBounces ?? 0),
     confirmationSentAt: date(item.confirmationSentAt),
+    request: request && typeof request.version === 'number' ? { version: request.version, at: date(request.at)! } : undefined,
+    history: eventsFrom(item.history),
   };
 }
+
+function toItem(s: Subscriber): Record<string, unknown> {
+  return {
+    id: s.id,
+    email: s.email,
+    state: s.state,
+    version: s.version,
+    createdAt: iso(s.createdAt),
+    updatedAt: iso(s.updatedAt),
+    confirmedAt: iso(s.confirmedAt),
+    unsubscribedAt: iso(s.unsubscribedAt),
+    suppressedAt: iso(s.suppressedAt),
+    suppressedReason: s.suppressedReason,
+    softBounces: s.softBounces,
+    confirmationSentAt: iso(s.confirmationSentAt),
+    request: s.request ? { version: s.request.version, at: s.request.at.toISOString() } : undefined,
+    history: s.history.map(eventItem),
+    gsi1pk: `STATE#${s.state}`,
+    gsi1sk: s.id,
+  };
+}
+
+/** The table item of one subscriber (for bulk writes). Only a pending record that never opted out expires. */
+export function subscriberItem(s: Subscriber, pendingExpiry?: Date): Record<string, unknown> {
+  return { ...key(s.id), ...toItem(s), ...(s.state === 'pending' && pendingExpiry ? { ttl: epoch(pendingExpiry) } : {}) };
+}
+
+/** An event appended to the ledger in the same write that changes the state. */
+const appended = (event: ConsentEvent) => ({ ':event': [eventItem(event)], ':none': [] });
+const APPEND = 'history = list_append(if_not_exists(history, :none), :event)';
 
 /** Subscribers in the single DynamoDB table. */
 export class DynamoSubscriberStore implements SubscriberStore {
@@ -41,66 +90,71 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   async getMany(ids: readonly string[]): Promise<Map<string, Subscriber>> {
-    const found = new Map<string, Subscriber>();
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(key);
-      for (let attempt = 0; keys && keys.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
-        for (const item of out.Responses?.[this.table] ?? []) found.set(String(item.id), fromItem(item));
-        keys = out.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined;
-        if (attempt > 8 && keys?.length) throw new Error('DynamoDB kept returning unprocessed keys');
-      }
-    }
-    return found;
+    const items = await batchGet(this.db, this.table, [...new Set(ids)].map(key));
+    return new Map(items.map((item) => [String(item.id), fromItem(item)]));
   }
 
-  async requestConfirmation(email: string, now: Date, coolDownMs: number, pendingExpiry: Date): Promise<Subscriber | undefined> {
+  async requestSubscription(email: string, now: Date, options: { coolDownMs: number; pendingExpiry: Date; source: ConsentSource }): Promise<SubscriptionRequest | undefined> {
     const id = subscriberId(email);
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.get(id);
-      if (current && (current.state === 'confirmed' || current.state === 'suppressed')) return undefined;
-      if (current?.state === 'pending' && current.confirmationSentAt && now.getTime() - current.confirmationSentAt.getTime() < coolDownMs) {
-        return undefined;
-      }
-      const next: Subscriber = {
-        id,
-        email,
-        state: 'pending',
-        version: (current?.version ?? 0) + 1,
-        createdAt: current?.createdAt ?? now,
-        updatedAt: now,
-        softBounces: current?.softBounces ?? 0,
-        confirmationSentAt: now,
-        unsubscribedAt: current?.unsubscribedAt,
-      };
+      const outcome = applyRequest(current, email, now, options);
+      if (!outcome) return undefined;
+      if (!outcome.next) return outcome.request;
       const stored = await written(
         this.db.send(
           new PutCommand({
             TableName: this.table,
-            Item: { ...key(id), ...toItem(next), ttl: epoch(pendingExpiry) },
+            // An opt-out never expires: only a record that is pending (and so never opted out) carries a ttl.
+            Item: subscriberItem(outcome.next, options.pendingExpiry),
             // Optimistic: nobody changed the record since we read it.
-            ConditionExpression: current ? '#v = :v' : 'attribute_not_exists(pk)',
-            ...(current ? { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': current.version } } : {}),
+            ConditionExpression: current ? '#v = :v AND #u = :u' : 'attribute_not_exists(pk)',
+            ...(current
+              ? { ExpressionAttributeNames: { '#v': 'version', '#u': 'updatedAt' }, ExpressionAttributeValues: { ':v': current.version, ':u': iso(current.updatedAt) } }
+              : {}),
           }),
         ),
       );
-      if (stored) return next;
+      if (stored) return outcome.request;
     }
     throw new Error('subscriber record kept changing; try again');
   }
 
-  async confirm(id: string, version: number, now: Date): Promise<ConfirmOutcome> {
+  async markMailSent(id: string, now: Date): Promise<void> {
+    await written(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key(id),
+          UpdateExpression: 'SET confirmationSentAt = :now',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':now': now.toISOString() },
+        }),
+      ),
+    );
+  }
+
+  async confirm(id: string, version: number, now: Date, source: ConsentSource): Promise<ConfirmOutcome> {
     const confirmed = await written(
       this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: key(id),
-          UpdateExpression: 'SET #s = :confirmed, gsi1pk = :gsi, confirmedAt = :now, updatedAt = :now, softBounces = :zero REMOVE #ttl',
-          ConditionExpression: '#s = :pending AND #v = :v',
-          ExpressionAttributeNames: { '#s': 'state', '#v': 'version', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':confirmed': 'confirmed', ':pending': 'pending', ':gsi': 'STATE#confirmed', ':now': now.toISOString(), ':v': version, ':zero': 0 },
+          UpdateExpression: `SET #s = :confirmed, gsi1pk = :gsi, confirmedAt = :now, updatedAt = :now, softBounces = :zero, ${APPEND} REMOVE #ttl, #req`,
+          // Pending at this version, or an opt-out whose open request is this version: only the person's own link lifts it.
+          ConditionExpression: '#v = :v AND (#s = :pending OR ((#s = :unsubscribed OR #s = :suppressed) AND #req.#rv = :v))',
+          ExpressionAttributeNames: { '#s': 'state', '#v': 'version', '#ttl': 'ttl', '#req': 'request', '#rv': 'version' },
+          ExpressionAttributeValues: {
+            ':confirmed': 'confirmed',
+            ':pending': 'pending',
+            ':unsubscribed': 'unsubscribed',
+            ':suppressed': 'suppressed',
+            ':gsi': 'STATE#confirmed',
+            ':now': now.toISOString(),
+            ':v': version,
+            ':zero': 0,
+            ...appended({ at: now, type: 'confirmed', source }),
+          },
         }),
       ),
     );
@@ -111,39 +165,85 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return 'stale';
   }
 
-  async unsubscribe(id: string, now: Date): Promise<UnsubscribeOutcome> {
+  async unsubscribe(id: string, now: Date, source: ConsentSource): Promise<UnsubscribeOutcome> {
+    const names = { '#s': 'state', '#v': 'version', '#ttl': 'ttl', '#req': 'request' };
     const unsubscribed = await written(
       this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: key(id),
-          // A new version voids every confirmation link sent before.
-          UpdateExpression: 'SET #s = :u, gsi1pk = :gsi, unsubscribedAt = :now, updatedAt = :now ADD #v :one REMOVE #ttl',
-          ConditionExpression: 'attribute_exists(pk) AND #s IN (:pending, :confirmed)',
-          ExpressionAttributeNames: { '#s': 'state', '#v': 'version', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':u': 'unsubscribed', ':gsi': 'STATE#unsubscribed', ':now': now.toISOString(), ':one': 1, ':pending': 'pending', ':confirmed': 'confirmed' },
+          // A new version voids every confirmation link sent before, and an open request is withdrawn.
+          UpdateExpression: `SET #s = :u, gsi1pk = :gsi, unsubscribedAt = :now, updatedAt = :now, ${APPEND} ADD #v :one REMOVE #ttl, #req`,
+          ConditionExpression: 'attribute_exists(pk) AND (#s IN (:pending, :confirmed) OR (#s = :u AND attribute_exists(#req)))',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: {
+            ':u': 'unsubscribed',
+            ':gsi': 'STATE#unsubscribed',
+            ':now': now.toISOString(),
+            ':one': 1,
+            ':pending': 'pending',
+            ':confirmed': 'confirmed',
+            ...appended({ at: now, type: 'unsubscribed', source }),
+          },
         }),
       ),
     );
     if (unsubscribed) return 'unsubscribed';
+    // Suppressed with a request open: the request is withdrawn, the suppression stays.
+    const withdrawn = await written(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key(id),
+          UpdateExpression: `SET updatedAt = :now, ${APPEND} ADD #v :one REMOVE #req`,
+          ConditionExpression: 'attribute_exists(pk) AND #s = :sup AND attribute_exists(#req)',
+          ExpressionAttributeNames: { '#s': 'state', '#v': 'version', '#req': 'request' },
+          ExpressionAttributeValues: { ':sup': 'suppressed', ':now': now.toISOString(), ':one': 1, ...appended({ at: now, type: 'request-withdrawn', source }) },
+        }),
+      ),
+    );
+    if (withdrawn) return 'unsubscribed';
     return (await this.get(id)) ? 'already' : 'missing';
   }
 
-  async addConfirmed(email: string, now: Date): Promise<boolean> {
-    const subscriber: Subscriber = { id: subscriberId(email), email, state: 'confirmed', version: 1, createdAt: now, updatedAt: now, confirmedAt: now, softBounces: 0 };
-    return written(this.db.send(new PutCommand({ TableName: this.table, Item: { ...key(subscriber.id), ...toItem(subscriber) }, ConditionExpression: 'attribute_not_exists(pk)' })));
+  async addConfirmed(email: string, now: Date, source: ConsentSource): Promise<boolean> {
+    const subscriber: Subscriber = {
+      id: subscriberId(email),
+      email,
+      state: 'confirmed',
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      confirmedAt: now,
+      softBounces: 0,
+      history: [{ at: now, type: 'added', source }],
+    };
+    return written(this.db.send(new PutCommand({ TableName: this.table, Item: subscriberItem(subscriber), ConditionExpression: 'attribute_not_exists(pk)' })));
   }
 
-  async suppress(email: string, reason: string, now: Date): Promise<boolean> {
+  async restore(subscriber: Subscriber, pendingExpiry: Date): Promise<boolean> {
+    return written(
+      this.db.send(new PutCommand({ TableName: this.table, Item: subscriberItem(subscriber, pendingExpiry), ConditionExpression: 'attribute_not_exists(pk)' })),
+    );
+  }
+
+  async suppress(email: string, reason: string, now: Date, source: ConsentSource): Promise<boolean> {
     return written(
       this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: key(subscriberId(email)),
-          UpdateExpression: 'SET #s = :s, gsi1pk = :gsi, suppressedAt = :now, suppressedReason = :r, updatedAt = :now ADD #v :one REMOVE #ttl',
+          UpdateExpression: `SET #s = :s, gsi1pk = :gsi, suppressedAt = :now, suppressedReason = :r, updatedAt = :now, ${APPEND} ADD #v :one REMOVE #ttl, #req`,
           ConditionExpression: 'attribute_exists(pk) AND #s <> :s',
-          ExpressionAttributeNames: { '#s': 'state', '#v': 'version', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':s': 'suppressed', ':gsi': 'STATE#suppressed', ':now': now.toISOString(), ':r': reason, ':one': 1 },
+          ExpressionAttributeNames: { '#s': 'state', '#v': 'version', '#ttl': 'ttl', '#req': 'request' },
+          ExpressionAttributeValues: {
+            ':s': 'suppressed',
+            ':gsi': 'STATE#suppressed',
+            ':now': now.toISOString(),
+            ':r': reason,
+            ':one': 1,
+            ...appended({ at: now, type: 'suppressed', source, detail: reason }),
+          },
         }),
       ),
     );
@@ -163,7 +263,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
         }),
       );
       if (Number(Attributes?.softBounces ?? 0) >= threshold) {
-        await this.suppress(email, `${threshold} transient bounces`, now);
+        await this.suppress(email, `${threshold} transient bounces`, now, 'transient-bounces');
         return 'suppressed';
       }
       return 'counted';
@@ -210,28 +310,4 @@ export class DynamoSubscriberStore implements SubscriberStore {
     }
     return counts;
   }
-}
-
-/** The table item of one subscriber (for bulk writes). */
-export function subscriberItem(s: Subscriber): Record<string, unknown> {
-  return { ...key(s.id), ...toItem(s) };
-}
-
-function toItem(s: Subscriber): Record<string, unknown> {
-  return {
-    id: s.id,
-    email: s.email,
-    state: s.state,
-    version: s.version,
-    createdAt: iso(s.createdAt),
-    updatedAt: iso(s.updatedAt),
-    confirmedAt: iso(s.confirmedAt),
-    unsubscribedAt: iso(s.unsubscribedAt),
-    suppressedAt: iso(s.suppressedAt),
-    suppressedReason: s.suppressedReason,
-    softBounces: s.softBounces,
-    confirmationSentAt: iso(s.confirmationSentAt),
-    gsi1pk: `STATE#${s.state}`,
-    gsi1sk: s.id,
-  };
 }

@@ -8,7 +8,6 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify';
 import pLimit from 'p-limit';
 import { checkImportRow, EXPORT_COLUMNS, exportRow, importColumns, type ImportColumns, type ImportRow } from '../../core/subscribers/csv.ts';
-import { subscriberId } from '../../core/subscribers/identity.ts';
 import { SUBSCRIBER_STATES, type SubscriberStore } from '../../core/subscribers/types.ts';
 import { CliError } from '../errors.ts';
 
@@ -18,23 +17,38 @@ const CHUNK = 500;
 const WRITES = 16;
 /** Chunks read ahead of the writes. */
 const CHUNKS_IN_FLIGHT = 2;
-const SHOWN_BAD_ROWS = 5;
 
 export interface ImportSummary {
   rows: number;
+  /** Rows added as confirmed subscribers. */
   imported: number;
   /** Unsubscribed and suppressed rows recorded in that state (never mailed). */
   recordedOptOuts: number;
+  /** Pending rows recorded as pending (no mail is sent; they expire unconfirmed as any new address does). */
+  pendingImported: number;
   alreadyPresent: number;
-  pendingSkipped: number;
   badRows: string[];
+  /** Rows imported with something dropped or cut (the state they asked for is kept). */
+  warnings: string[];
 }
 
-type Row = Exclude<ImportRow, { kind: 'bad' }>;
+type Row = Extract<ImportRow, { kind: 'record' }> & { line: number };
 
-function csvFields(text: string): string[] | { error: string } {
+/** The field separator of a file, from its header line: the one of , ; and tab that occurs most outside quotes. */
+export function sniffDelimiter(header: string): string {
+  const counts = new Map<string, number>([[',', 0], [';', 0], ['\t', 0]]);
+  let quoted = false;
+  for (const char of header) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && counts.has(char)) counts.set(char, counts.get(char)! + 1);
+  }
+  const [best, count] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+  return count > 0 ? best : ',';
+}
+
+function csvFields(text: string, delimiter: string): string[] | { error: string } {
   try {
-    const records = parse(text, { relax_column_count: true }) as string[][];
+    const records = parse(text, { relax_column_count: true, delimiter }) as string[][];
     return records[0] ?? [];
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
@@ -75,41 +89,42 @@ function progress(tty: boolean) {
  * Imports a CSV file of addresses, streaming it line by line (records are single-line, so a broken
  * quote loses only its own line). Never changes an address already in the store, whatever its state.
  */
-export async function importSubscribers(store: SubscriberStore, file: string, now: Date): Promise<ImportSummary> {
+export async function importSubscribers(store: SubscriberStore, file: string, now: Date, pendingTtlMs: number): Promise<ImportSummary> {
   const info = await stat(file).catch((cause: NodeJS.ErrnoException) => {
     throw new CliError(`cannot read ${file}: ${cause.code === 'ENOENT' ? 'no such file' : cause.message}`, 1, { cause });
   });
   if (!info.isFile()) throw new CliError(`cannot read ${file}: not a file`);
 
-  const summary: ImportSummary = { rows: 0, imported: 0, recordedOptOuts: 0, alreadyPresent: 0, pendingSkipped: 0, badRows: [] };
+  const summary: ImportSummary = { rows: 0, imported: 0, recordedOptOuts: 0, pendingImported: 0, alreadyPresent: 0, badRows: [], warnings: [] };
   const show = progress(Boolean(process.stderr.isTTY));
   const limit = pLimit(WRITES);
-  const pendingExpiry = new Date(now.getTime() + 24 * 60 * 60 * 1000);
+  const pendingExpiry = new Date(now.getTime() + pendingTtlMs);
 
+  // One write per new address, the whole record at once: a row is stored as it asked, or not at all.
   const write = async (row: Row, exists: boolean): Promise<void> => {
+    const { subscriber } = row;
     if (exists) {
       summary.alreadyPresent++;
-    } else if (row.kind === 'pending') {
-      summary.pendingSkipped++;
-    } else if (row.state === 'confirmed') {
-      if (await store.addConfirmed(row.email, now)) summary.imported++;
-      else summary.alreadyPresent++;
-    } else {
-      // Recorded without ever being confirmed: created pending (no mail is sent), then opted out.
-      const created = await store.requestConfirmation(row.email, now, 0, pendingExpiry);
-      if (!created) {
+      return;
+    }
+    try {
+      if (!(await store.restore(subscriber, pendingExpiry))) {
         summary.alreadyPresent++;
         return;
       }
-      if (row.state === 'unsubscribed') await store.unsubscribe(created.id, now);
-      else await store.suppress(row.email, row.reason ?? 'imported as suppressed', now);
-      summary.recordedOptOuts++;
+    } catch (error) {
+      bad(row.line, `the store refused this row: ${(error as Error).message.split('\n')[0]}`);
+      return;
     }
+    if (subscriber.state === 'confirmed') summary.imported++;
+    else if (subscriber.state === 'pending') summary.pendingImported++;
+    else summary.recordedOptOuts++;
+    for (const warning of row.warnings) warn(row.line, warning);
   };
   const flush = (rows: Row[]): Promise<void> => {
     const done = (async () => {
-      const existing = await store.getMany(rows.map((r) => subscriberId(r.email)));
-      await Promise.all(rows.map((row) => limit(() => write(row, existing.has(subscriberId(row.email))))));
+      const existing = await store.getMany(rows.map((r) => r.subscriber.id));
+      await Promise.all(rows.map((row) => limit(() => write(row, existing.has(row.subscriber.id)))));
       show.update(summary);
     })();
     // Awaited later, in order; this keeps a failure from counting as unhandled meanwhile.
@@ -121,6 +136,7 @@ export async function importSubscribers(store: SubscriberStore, file: string, no
   const inFlight: Promise<void>[] = [];
   const seen = new Map<string, number>();
   let columns: ImportColumns | undefined;
+  let delimiter = ',';
   let chunk: Row[] = [];
   let lineNo = 0;
   const bad = (line: number, reason: string) => {
@@ -128,12 +144,18 @@ export async function importSubscribers(store: SubscriberStore, file: string, no
     summary.badRows.push(message);
     show.line(message);
   };
+  const warn = (line: number, reason: string) => {
+    const message = `${file}:${line}: warning: ${reason}`;
+    summary.warnings.push(message);
+    show.line(message);
+  };
   try {
     for await (const raw of lines) {
       lineNo++;
       const text = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
       if (text.trim() === '') continue;
-      const fields = csvFields(text);
+      if (!columns) delimiter = sniffDelimiter(text);
+      const fields = csvFields(text, delimiter);
       if (!columns) {
         if (!Array.isArray(fields)) throw new CliError(`${file}:${lineNo}: the header row cannot be read: ${fields.error}`);
         columns = importColumns(fields);
@@ -141,12 +163,12 @@ export async function importSubscribers(store: SubscriberStore, file: string, no
         continue;
       }
       summary.rows++;
-      const row = Array.isArray(fields) ? checkImportRow(fields, columns, lineNo, seen) : { kind: 'bad' as const, reason: fields.error };
+      const row = Array.isArray(fields) ? checkImportRow(fields, columns, lineNo, seen, now) : { kind: 'bad' as const, reason: fields.error };
       if (row.kind === 'bad') {
         bad(lineNo, row.reason);
         continue;
       }
-      chunk.push(row);
+      chunk.push({ ...row, line: lineNo });
       if (chunk.length >= CHUNK) {
         inFlight.push(flush(chunk));
         chunk = [];
@@ -169,14 +191,13 @@ export async function importSubscribers(store: SubscriberStore, file: string, no
   return summary;
 }
 
-/** The summary an import prints on stdout. */
+/** The summary an import prints on stdout (each bad row and warning was already listed on stderr, with its line). */
 export function importReport(s: ImportSummary): string {
-  const lines = [`imported ${s.imported + s.recordedOptOuts}${s.recordedOptOuts > 0 ? ` (${s.recordedOptOuts} of them as unsubscribed or suppressed, never mailed)` : ''}`];
+  const lines = [`imported ${s.imported + s.recordedOptOuts + s.pendingImported}${s.recordedOptOuts > 0 ? ` (${s.recordedOptOuts} of them as unsubscribed or suppressed, never mailed)` : ''}`];
+  if (s.pendingImported > 0) lines.push(`pending, never confirmed, not mailed ${s.pendingImported}`);
   lines.push(`already present ${s.alreadyPresent}`);
-  if (s.pendingSkipped > 0) lines.push(`not imported: pending, never confirmed ${s.pendingSkipped}`);
-  lines.push(`bad rows ${s.badRows.length}`);
-  for (const row of s.badRows.slice(0, SHOWN_BAD_ROWS)) lines.push(`  ${row}`);
-  if (s.badRows.length > SHOWN_BAD_ROWS) lines.push(`  … and ${s.badRows.length - SHOWN_BAD_ROWS} more (every one is listed on stderr)`);
+  lines.push(`bad rows ${s.badRows.length}${s.badRows.length > 0 ? ' (listed on stderr)' : ''}`);
+  if (s.warnings.length > 0) lines.push(`warnings ${s.warnings.length} (listed on stderr)`);
   return `${lines.join('\n')}\n`;
 }
 

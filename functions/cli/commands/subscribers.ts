@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { stateSince } from '../../core/subscribers/csv.ts';
+import { EXPORT_COLUMNS, stateSince } from '../../core/subscribers/csv.ts';
 import { normaliseEmail, subscriberId } from '../../core/subscribers/identity.ts';
 import { SUBSCRIBER_STATES, type Subscriber, type SubscriberState } from '../../core/subscribers/types.ts';
 import { POLICY } from '../../wiring/services.ts';
@@ -23,7 +23,7 @@ function describe(s: Subscriber): string {
 
 async function addConfirmed(system: System, email: string, now: Date): Promise<string> {
   const store = system.stores.subscribers;
-  if (await store.addConfirmed(email, now)) return `added ${email} (confirmed)`;
+  if (await store.addConfirmed(email, now, 'cli')) return `added ${email} (confirmed)`;
   const current = await store.get(subscriberId(email));
   if (!current) throw new CliError(`${email} could not be added; try again`);
   if (current.state === 'confirmed') return `${current.email} is already confirmed`;
@@ -39,7 +39,7 @@ async function addPending(system: System, email: string, now: Date): Promise<str
   // Loaded when used: the confirmation renderer (MJML) takes a second to load.
   const [{ buildApiDeps }, { apiMail }] = await Promise.all([import('../../wiring/services-api.ts'), import('../../wiring/confirmation-mail.ts')]);
   const { service } = await buildApiDeps({ ...system, mail: apiMail(system) });
-  const result = await service.subscribe(email, now);
+  const result = await service.subscribe(email, now, 'cli');
   if (!result.ok) throw new CliError(`${JSON.stringify(email)}: ${result.message}`, 2);
   const after = await store.get(subscriberId(email));
   if (after?.confirmationSentAt?.getTime() !== now.getTime()) {
@@ -50,7 +50,7 @@ async function addPending(system: System, email: string, now: Date): Promise<str
 }
 
 async function confirmPending(system: System, s: Subscriber, now: Date): Promise<string> {
-  const outcome = await system.stores.subscribers.confirm(s.id, s.version, now);
+  const outcome = await system.stores.subscribers.confirm(s.id, s.version, now, 'cli');
   if (outcome === 'confirmed') return `confirmed ${s.email}`;
   if (outcome === 'already-confirmed') return `${s.email} is already confirmed`;
   throw new CliError(`${s.email} changed while it was being confirmed; try again`);
@@ -60,7 +60,9 @@ async function confirm(system: System, email: string, now: Date): Promise<string
   const current = await system.stores.subscribers.get(subscriberId(email));
   if (!current) throw new CliError(`${email} is not on the list`);
   if (current.state === 'confirmed') return `${current.email} is already confirmed`;
-  if (current.state !== 'pending') throw new CliError(`${current.email} is ${describe(current)}; only a pending subscriber can be confirmed`);
+  if (current.state !== 'pending') {
+    throw new CliError(`${current.email} is ${describe(current)}; an opt-out is lifted only by the person, with the confirmation link from their mailbox`);
+  }
   return confirmPending(system, current, now);
 }
 
@@ -68,7 +70,7 @@ async function remove(system: System, email: string, now: Date): Promise<string>
   const store = system.stores.subscribers;
   const current = await store.get(subscriberId(email));
   if (!current) throw new CliError(`${email} is not on the list`);
-  const outcome = await store.unsubscribe(current.id, now);
+  const outcome = await store.unsubscribe(current.id, now, 'cli');
   if (outcome === 'unsubscribed') return `unsubscribed ${current.email} (kept on record, so no import adds it again)`;
   return `${current.email} is already ${describe(current)}`;
 }
@@ -100,23 +102,28 @@ function parseLimit(value: string): number {
 }
 
 const IMPORT_HELP = `
-The file is CSV with a header row. The "email" column is required (any case); other columns are
-ignored, except "state" and "suppressed_reason" as "subscribers export" writes them. Each record must
-be on one line: a broken quote loses only its own line.
+The file is CSV with a header row; the separator (comma, semicolon or tab) is read from the header.
+The "email" column is required (any case); the other columns "subscribers export" writes are read too
+(state, created_at, confirmed_at, unsubscribed_at, suppressed_at, suppressed_reason, requested_at,
+history); any others are ignored. Each record must be on one line: a broken quote loses only its line.
 
   email (and state confirmed or empty)  added as confirmed: you vouch for each person's consent
-  state unsubscribed or suppressed      recorded in that state, so nobody is mailed or later re-added
-  state pending                         not imported (they never confirmed)
+  state unsubscribed or suppressed      recorded in that state (with an open request to subscribe
+                                        again, if the row has one), so nobody is mailed or re-added
+  state pending                         recorded as pending: never mailed until they confirm, and
+                                        removed unconfirmed after a week like any new address
 
 An address already on the list, in any state, is left as it is and counted as already present, so
-importing a file twice changes nothing and never resubscribes anyone. Bad rows (an invalid address, a
-broken quote, a duplicate of an earlier line, the wrong number of columns) are reported as FILE:LINE
-on stderr and the rest is imported. Exits 0 when any row was imported or already present.`;
+importing a file twice changes nothing and never resubscribes anyone. Each row is written whole, in
+the state it asks for, or not at all. Bad rows (an invalid address, a broken quote, a duplicate of an
+earlier line, the wrong number of columns, a row the store refuses) are listed as FILE:LINE on stderr
+and the rest is imported. Exits 0 when any row was imported or already present.`;
 
 const EXPORT_HELP = `
-Columns: email,state,created_at,confirmed_at,unsubscribed_at,suppressed_reason (times in UTC).
-Every subscriber in every state; "subscribers import" of the file restores the confirmed ones and
-keeps the unsubscribed and suppressed ones from ever being mailed.`;
+Columns: ${EXPORT_COLUMNS.join(',')} (times in UTC; history is the consent ledger as JSON).
+Every subscriber in every state, pending requests included; "subscribers import" of the file into an
+empty store gives back every subscriber, opt-out and request. Cells a spreadsheet would run as a
+formula (starting with = + - @) are written with a leading apostrophe, which import removes.`;
 
 type Options = SystemOptions;
 
@@ -162,9 +169,9 @@ export function registerSubscribers(program: Command): void {
   systemOptions(
     group.command('import').description('import subscribers from a CSV file with an "email" column').argument('<file>', 'the CSV file').addHelpText('after', IMPORT_HELP),
   ).action(async (file: string, opts: Options) => {
-    const summary = await withSystem(opts, (system) => importSubscribers(system.stores.subscribers, file, new Date()));
+    const summary = await withSystem(opts, (system) => importSubscribers(system.stores.subscribers, file, new Date(), POLICY.pendingTtlMs));
     process.stdout.write(importReport(summary));
-    if (summary.imported + summary.recordedOptOuts + summary.alreadyPresent === 0 && summary.badRows.length > 0) {
+    if (summary.imported + summary.recordedOptOuts + summary.pendingImported + summary.alreadyPresent === 0 && summary.badRows.length > 0) {
       throw new CliError(`nothing in ${file} could be imported`);
     }
   });

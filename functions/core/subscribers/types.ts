@@ -1,7 +1,34 @@
-/** pending → confirmed → unsubscribed; suppressed (bounce or complaint) from any state. */
+/**
+ * pending → confirmed → unsubscribed; suppressed (bounce or complaint) from any state. An opt-out
+ * (unsubscribed, suppressed) holds until the person confirms from their mailbox again: a request to
+ * subscribe sits beside it (`request`) and changes nothing until then.
+ */
 export type SubscriberState = 'pending' | 'confirmed' | 'unsubscribed' | 'suppressed';
 
 export const SUBSCRIBER_STATES: readonly SubscriberState[] = ['pending', 'confirmed', 'unsubscribed', 'suppressed'];
+
+/** Where a change of consent came from. */
+export type ConsentSource =
+  | 'form'
+  | 'confirmation-link'
+  | 'one-click'
+  | 'unsubscribe-page'
+  | 'cli'
+  | 'import'
+  | 'console'
+  | 'bounce'
+  | 'complaint'
+  | 'transient-bounces';
+
+export type ConsentEventType = 'subscribe-requested' | 'confirmed' | 'unsubscribed' | 'suppressed' | 'added' | 'imported' | 'request-withdrawn';
+
+/** One entry of a subscriber's consent ledger. */
+export interface ConsentEvent {
+  at: Date;
+  type: ConsentEventType;
+  source: ConsentSource;
+  detail?: string | undefined;
+}
 
 export interface Subscriber {
   /** Opaque id derived from the address (identity.ts). */
@@ -9,7 +36,7 @@ export interface Subscriber {
   /** Normalised address. */
   email: string;
   state: SubscriberState;
-  /** Bumped by every subscribe request and unsubscribe: a confirmation link is valid only for its version. */
+  /** Bumped by every subscribe request, unsubscribe and suppression: a confirmation link is valid only for its version. */
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -17,10 +44,17 @@ export interface Subscriber {
   unsubscribedAt?: Date | undefined;
   suppressedAt?: Date | undefined;
   suppressedReason?: string | undefined;
-  /** Transient bounces since the last delivery; suppressed at the threshold. */
+  /** Transient bounces since the last confirmation; suppressed at the threshold. */
   softBounces: number;
-  /** When the last confirmation mail was sent (repeated requests inside the cool-down send nothing). */
+  /** When the last subscription mail (a confirmation, or "you are already subscribed") went out: the cool-down runs from here. */
   confirmationSentAt?: Date | undefined;
+  /**
+   * An open request to subscribe, waiting for the person's confirmation (its `version` is the one a
+   * confirmation link must carry). Beside an opt-out it changes nothing until confirmed.
+   */
+  request?: { version: number; at: Date } | undefined;
+  /** The consent ledger, oldest first (requests are kept to the newest few; every confirmation and opt-out is kept). */
+  history: ConsentEvent[];
 }
 
 /** What one page of a subscriber listing holds. */
@@ -28,6 +62,13 @@ export interface SubscriberPage {
   items: Subscriber[];
   /** The id to page on from (the last item's); absent on the last page. */
   cursor?: string | undefined;
+}
+
+/** The mail a subscribe request calls for. */
+export interface SubscriptionRequest {
+  subscriber: Subscriber;
+  /** `confirm`: a confirmation link for `subscriber.version`; `already-subscribed`: a note saying nothing changed. */
+  mail: 'confirm' | 'already-subscribed';
 }
 
 export type ConfirmOutcome = 'confirmed' | 'already-confirmed' | 'stale' | 'missing';
@@ -39,17 +80,27 @@ export interface SubscriberStore {
   /** Several subscribers at once (one round trip per hundred); missing ids are absent from the map. */
   getMany(ids: readonly string[]): Promise<Map<string, Subscriber>>;
   /**
-   * Creates the subscriber as pending, or moves an existing pending/unsubscribed one to a new pending
-   * version, and records that a confirmation is being sent. Returns undefined when nothing should be
-   * sent: already confirmed, suppressed, or a confirmation went out less than `coolDownMs` ago.
+   * Records a request to subscribe `email`: a new address becomes pending (and expires unconfirmed
+   * after `pendingExpiry`); a pending one gets a new version; an opted-out one keeps its opt-out and
+   * gets a request beside it (never expiring the opt-out); a confirmed one is left as it is. Undefined
+   * when a subscription mail went out less than `coolDownMs` ago: nothing is recorded or sent.
    */
-  requestConfirmation(email: string, now: Date, coolDownMs: number, pendingExpiry: Date): Promise<Subscriber | undefined>;
-  confirm(id: string, version: number, now: Date): Promise<ConfirmOutcome>;
-  unsubscribe(id: string, now: Date): Promise<UnsubscribeOutcome>;
-  /** Adds a confirmed subscriber directly (operator import); returns false when the address already exists. */
-  addConfirmed(email: string, now: Date): Promise<boolean>;
+  requestSubscription(email: string, now: Date, options: { coolDownMs: number; pendingExpiry: Date; source: ConsentSource }): Promise<SubscriptionRequest | undefined>;
+  /** Records that a subscription mail went out (the cool-down starts only when one really did). */
+  markMailSent(id: string, now: Date): Promise<void>;
+  /**
+   * Confirms the request of `version`: a pending subscriber, or an opted-out one with that request
+   * open, becomes confirmed. The person's own confirmation is the only thing that lifts an opt-out.
+   */
+  confirm(id: string, version: number, now: Date, source: ConsentSource): Promise<ConfirmOutcome>;
+  /** Opts the subscriber out (and withdraws an open request). */
+  unsubscribe(id: string, now: Date, source: ConsentSource): Promise<UnsubscribeOutcome>;
+  /** Adds a confirmed subscriber directly (the operator vouches for consent); false when the address already exists. */
+  addConfirmed(email: string, now: Date, source: ConsentSource): Promise<boolean>;
+  /** Writes a whole record (an import of an export) unless the address already exists: one write, never half done. */
+  restore(subscriber: Subscriber, pendingExpiry: Date): Promise<boolean>;
   /** Suppresses an address for good (permanent bounce, complaint). */
-  suppress(email: string, reason: string, now: Date): Promise<boolean>;
+  suppress(email: string, reason: string, now: Date, source: ConsentSource): Promise<boolean>;
   /** Counts a transient bounce; suppresses at `threshold`. */
   recordSoftBounce(email: string, now: Date, threshold: number): Promise<'counted' | 'suppressed' | 'missing'>;
   /** Pages through subscribers in one state, ordered by id, starting after the id `after`. */
