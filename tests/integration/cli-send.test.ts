@@ -54,6 +54,12 @@ describe('newsletter send (embedded store and outbox)', () => {
     expect(parsed.subject).toBe('North Korean troops in Russia were sent without a choice, defector says');
     // Links in local mail point at the local server.
     expect(parsed.text).toContain('http://localhost:3000/api/unsubscribe?token=');
+    // "View in browser" is the issue's page, written by the send itself into the site the server serves.
+    const archiveUrl = /View this issue in your browser: (\S+)/.exec(parsed.text ?? '')![1]!;
+    expect(archiveUrl).toBe('http://localhost:3000/issues/2024-11-24T2200Z.html');
+    const page = readFileSync(join(cwd, '.data/site', new URL(archiveUrl).pathname), 'utf8');
+    expect(page).toContain('North Korean troops in Russia were sent without a choice, defector says');
+    expect(readFileSync(join(cwd, '.data/site/issues/index.html'), 'utf8')).toContain('href="2024-11-24T2200Z.html"');
 
     // Any time in the same week names the same issue: nothing goes out twice, and the dry run says so.
     const second = runCli(['send', '--at', '2024-11-28T12:00:00Z'], { cwd });
