@@ -20,7 +20,7 @@ import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subsc
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
-import { BUNDLED_TEMPLATES_DIR, bundlingOptions } from './bundling.ts';
+import { BUNDLED_TEMPLATES_DIR, bundlingOptions, RUNTIME } from './bundling.ts';
 import type { StackConfig } from './config.ts';
 import { Edge, MAILING_RATE_LIMIT } from './edge.ts';
 import { API_PREFIX, FUNCTIONS, handlerEntry, handlerExists, type FunctionSpec } from './functions.ts';
@@ -185,7 +185,7 @@ export class NewsletterStack extends Stack {
     });
     const fn = new NodejsFunction(this, `${id}Function`, {
       description: `Newsletter ${spec.name} (${handlerEntry(spec)})`,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),
