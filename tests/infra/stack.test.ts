@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../infra/config.ts';
 import { FUNCTIONS, handlerExists } from '../../infra/functions.ts';
 import { NewsletterStack } from '../../infra/stack.ts';
-import { ROOT, tempTree } from '../helpers/cli.ts';
+import { ROOT, tempDir, tempTree } from '../helpers/cli.ts';
 import { settingsObject, settingsYaml } from '../helpers/factories.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
@@ -15,7 +15,7 @@ interface Statement { Effect: string; Action: string | string[]; Resource: unkno
 /** Synthesises the stack (placeholder code instead of bundles) from settings and context values. */
 function synth(context: Record<string, string> = {}, settings: Record<string, unknown> = {}, functions = FUNCTIONS) {
   const contentDir = tempTree({ 'publication.yaml': settingsYaml(settings), 'articles/one.md': '---\ntitle: One\ndate: 2024-01-01T00:00:00Z\n---\nText\n' });
-  const app = new App({ context: { bundle: 'false', contentDir, ...context } });
+  const app = new App({ outdir: tempDir('cdk.out-'), context: { bundle: 'false', contentDir, ...context } });
   const stack = new NewsletterStack(app, 'Newsletter-test', { config: readConfig(app.node), functions });
   return { stack, template: Template.fromStack(stack) };
 }
@@ -319,7 +319,7 @@ describe('stack configuration', () => {
       .filter((f) => f.endsWith('.ts') && /^export (async )?(function|const) handler\b/m.test(readFileSync(join(dir, f), 'utf8')))
       .map((f) => f.replace(/\.ts$/, ''));
     expect(FUNCTIONS.map((f) => f.name)).toEqual(expect.arrayContaining(files));
-    const app = new App({ context: { bundle: 'false' } });
+    const app = new App({ outdir: tempDir('cdk.out-'), context: { bundle: 'false' } });
     const stack = new NewsletterStack(app, 'Newsletter-existing', { config: readConfig(app.node) });
     expect([...stack.functions.keys()].sort()).toEqual(FUNCTIONS.filter(handlerExists).map((f) => f.name).sort());
     expect([...stack.functions.keys()].sort()).toEqual(files.sort());
