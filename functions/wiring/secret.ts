@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { osReason, SecretError, shown } from './data-errors.ts';
 import { privateDir, privateFile } from './data-dir.ts';
@@ -49,6 +49,11 @@ export function tokenSecret(env: NodeJS.ProcessEnv = process.env, dataDir = '.da
   const stored = readKeyFile(file, storeExists);
   if (stored !== undefined) return stored;
   if (storeExists) {
+    // Earlier versions kept the key of `--data DIR` in DIR/../.data/token-secret.
+    const earlier = resolve(dir, '..', '.data', SECRET_FILE);
+    if (earlier !== file && existsSync(earlier)) {
+      throw new SecretError(file, `${shown(file)} is missing beside the embedded store in ${shown(dir)}: earlier versions kept it in ${shown(earlier)}, and there is one there: move it to ${shown(file)}`);
+    }
     throw new SecretError(file, `${shown(file)} is missing beside the embedded store in ${shown(dir)}: restore it from a backup, or set TOKEN_SECRET to the key it held (${VOIDS})`);
   }
   privateDir(dir);

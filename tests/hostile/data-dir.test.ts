@@ -231,6 +231,16 @@ describe('every problem with the signing key is one line and a clean exit; a mis
     expect(fingerprint(data)).toBe(before);
   });
 
+  it('a key where earlier versions kept it for --data DIR (DIR/../.data) is pointed out, not replaced', () => {
+    const { cwd, data } = copy();
+    mkdirSync(join(cwd, '.data'));
+    cpSync(join(data, 'token-secret'), join(cwd, '.data/token-secret'));
+    unlinkSync(join(data, 'token-secret'));
+    const before = fingerprint(data);
+    expectRefusal(status(cwd), 'data/token-secret is missing beside the embedded store in data: earlier versions kept it in .data/token-secret, and there is one there: move it to data/token-secret');
+    expect(fingerprint(data)).toBe(before);
+  });
+
   it('TOKEN_SECRET too short: one line, exit 1, nothing left running', () => {
     const { cwd, data } = copy();
     const before = fingerprint(data);
