@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { readConfig } from './config.ts';
+import { checkAgainstAwsSolutions } from './nag.ts';
 import { NewsletterStack } from './stack.ts';
 
 const app = new App();
@@ -9,3 +10,4 @@ new NewsletterStack(app, `Newsletter-${config.stage}`, {
   description: `Newsletter and feeds for ${config.settings.title} (${config.stage})`,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
+checkAgainstAwsSolutions(app);

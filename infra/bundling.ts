@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
@@ -26,7 +27,15 @@ export interface BundleChoice {
 /** Where bundles that render find the templates (copied beside `index.mjs`). */
 export const BUNDLED_TEMPLATES_DIR = '/var/task/templates';
 
-const TARGET = 'node20';
+/**
+ * The Lambda runtime of every function. Bundles target the same Node major, and the project's own
+ * scripts and tests run on it too (package.json pins the `node` package to this major).
+ */
+export const RUNTIME = Runtime.NODEJS_24_X;
+
+/** `24` for `nodejs24.x`: the Node major the bundles target and the tests run on. */
+export const NODE_MAJOR = Number(/^nodejs(\d+)\.x$/.exec(RUNTIME.name)![1]);
+const TARGET = `node${NODE_MAJOR}`;
 const MAIN_FIELDS = ['module', 'main'];
 
 /** Bundling for one function: local esbuild, ESM, source maps, templates copied in when it renders. */

@@ -25,6 +25,10 @@ export interface StackConfig {
   /** A custom domain for the site and API, with an ACM certificate for it in us-east-1. */
   domainName: string | undefined;
   certificateArn: string | undefined;
+  /** A WAF web ACL (scope CLOUDFRONT, in us-east-1) in front of the distribution; none by default. */
+  webAclArn: string | undefined;
+  /** Countries (ISO 3166-1 alpha-2) the distribution serves; every country by default. */
+  geoAllow: string[] | undefined;
   /** False builds placeholder code instead of bundling the handlers (fast synth for assertions). */
   bundle: boolean;
 }
@@ -45,6 +49,16 @@ function number(node: Node, key: string, fallback: number, min: number, max: num
   const n = Number(raw);
   if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(`context ${key}: must be a number from ${min} to ${max}, got "${raw}"`);
   return n;
+}
+
+/** A comma-separated list of ISO 3166-1 alpha-2 country codes, such as `US,CA`. */
+function countries(node: Node, key: string): string[] | undefined {
+  const raw = text(node, key);
+  if (raw === undefined) return undefined;
+  const codes = raw.split(',').map((code) => code.trim().toUpperCase());
+  const bad = codes.find((code) => !/^[A-Z]{2}$/.test(code));
+  if (bad !== undefined) throw new ConfigError(`context ${key}: two-letter country codes separated by commas (such as US,CA), got "${bad}"`);
+  return [...new Set(codes)];
 }
 
 /** The bare address of a mailbox such as `Daily Brief <brief@news.example.com>`. */
@@ -81,6 +95,10 @@ export function readConfig(node: Node): StackConfig {
   if ((domainName === undefined) !== (certificateArn === undefined)) {
     throw new ConfigError('context domainName and certificateArn go together (an ACM certificate in us-east-1 for the domain)');
   }
+  const webAclArn = text(node, 'webAclArn');
+  if (webAclArn !== undefined && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(webAclArn)) {
+    throw new ConfigError(`context webAclArn: a WAFv2 web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), got "${webAclArn}"`);
+  }
   return {
     stage,
     production: stage === 'prod',
@@ -94,6 +112,8 @@ export function readConfig(node: Node): StackConfig {
     alarmEmail: text(node, 'alarmEmail'),
     domainName,
     certificateArn,
+    webAclArn,
+    geoAllow: countries(node, 'geoAllow'),
     bundle: text(node, 'bundle') !== 'false',
   };
 }

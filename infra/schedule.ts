@@ -1,3 +1,11 @@
+import { Duration, TimeZone } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { Construct } from 'constructs';
+import type { Settings } from '../functions/core/settings.ts';
+import { acknowledgeWildcardResource } from './nag.ts';
+
 /**
  * Converts the settings' five-field cron (`minute hour day-of-month month day-of-week`, as croner
  * reads it locally) into an EventBridge Scheduler expression `cron(min hour dom month dow year)`.
@@ -119,4 +127,47 @@ export function schedulerCron(cron: string): string {
   }
   const [schedDom, schedDow] = weekdays === '*' ? [days, '?'] : ['?', weekdays];
   return `cron(${plain(minute, MINUTE)} ${plain(hour, HOUR)} ${schedDom} ${plain(month, MONTH)} ${schedDow} *)`;
+}
+
+/** How often the site is checked against the calendar (an embargoed article appears within this time of its date). */
+export const CALENDAR_CHECK = Duration.minutes(5);
+
+/** Plans a digest issue at each time of the settings' `digest.schedule`, in its time zone. */
+export function digestSchedule(scope: Construct, planIssue: IFunction, schedule: Settings['digest']['schedule']): Schedule {
+  const { cron, timezone } = schedule;
+  const created = new Schedule(scope, 'DigestSchedule', {
+    description: `Plans a digest issue: "${cron}" in ${timezone} (content/publication.yaml)`,
+    schedule: ScheduleExpression.expression(schedulerCron(cron), TimeZone.of(timezone)),
+    target: new LambdaInvoke(planIssue, {
+      // Shaped like an EventBridge scheduled event; `time` is the scheduled time, which keys the issue.
+      input: ScheduleTargetInput.fromObject({
+        id: ContextAttribute.executionId,
+        'detail-type': 'Scheduled Event',
+        source: 'aws.scheduler',
+        time: ContextAttribute.scheduledTime,
+        resources: [ContextAttribute.scheduleArn],
+        detail: {},
+      }),
+      retryAttempts: 3,
+      maxEventAge: Duration.hours(2),
+    }),
+  });
+  acknowledgeInvoke(scope, planIssue);
+  return created;
+}
+
+/** Asks the site build, every CALENDAR_CHECK, to publish the articles whose time has come. */
+export function calendarSchedule(scope: Construct, feeds: IFunction): Schedule {
+  const created = new Schedule(scope, 'CalendarSchedule', {
+    description: `Rebuilds the site when an embargoed article's time has come (checked every ${CALENDAR_CHECK.toMinutes()} minutes)`,
+    schedule: ScheduleExpression.rate(CALENDAR_CHECK),
+    // A missed check is made good by the next one.
+    target: new LambdaInvoke(feeds, { input: ScheduleTargetInput.fromObject({ reason: 'calendar' }), retryAttempts: 0 }),
+  });
+  acknowledgeInvoke(scope, feeds);
+  return created;
+}
+
+function acknowledgeInvoke(scope: Construct, fn: IFunction): void {
+  acknowledgeWildcardResource(scope, `${fn.functionArn}:*`, `EventBridge Scheduler's role may invoke this one function; CDK's grantInvoke adds its versions and aliases (${fn.node.id}:*)`);
 }

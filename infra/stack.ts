@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -10,21 +10,21 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
-import { BUNDLED_TEMPLATES_DIR, bundlingOptions } from './bundling.ts';
+import { ACCESS, accessGrants, statementOf, type Access, type Grant } from './access.ts';
+import { BUNDLED_TEMPLATES_DIR, bundlingOptions, RUNTIME } from './bundling.ts';
 import type { StackConfig } from './config.ts';
 import { Edge, MAILING_RATE_LIMIT } from './edge.ts';
 import { API_PREFIX, FUNCTIONS, handlerEntry, handlerExists, type FunctionSpec } from './functions.ts';
-import { schedulerCron } from './schedule.ts';
+import { uploadContent } from './content-upload.ts';
+import { acknowledge, acknowledgeWildcardResource, cdkSingleton } from './nag.ts';
+import { calendarSchedule, digestSchedule } from './schedule.ts';
 
 export interface NewsletterStackProps extends StackProps {
   config: StackConfig;
@@ -34,6 +34,9 @@ export interface NewsletterStackProps extends StackProps {
 
 /** Times the queue hands out a delivery batch before it moves to the dead-letter queue. */
 export const MAX_DELIVERY_ATTEMPTS = 10;
+
+/** Logs of every kind are kept a month: function logs, API and CloudFront access logs (they hold readers' IP addresses). */
+export const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
 
@@ -45,6 +48,8 @@ export class NewsletterStack extends Stack {
   readonly table: dynamodb.Table;
   readonly contentBucket: s3.Bucket;
   readonly siteBucket: s3.Bucket;
+  readonly logsBucket: s3.Bucket;
+  private readonly tableIndexes: string[] = [];
   readonly queue: sqs.Queue;
   readonly deadLetters: sqs.Queue;
   readonly sesEventsDeadLetters: sqs.Queue;
@@ -68,8 +73,10 @@ export class NewsletterStack extends Stack {
       deletionProtection: config.production,
       removalPolicy: this.removal,
     });
+    const gsi1 = 'gsi1';
+    this.tableIndexes.push(gsi1);
     this.table.addGlobalSecondaryIndex({
-      indexName: 'gsi1',
+      indexName: gsi1,
       partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
@@ -83,8 +90,15 @@ export class NewsletterStack extends Stack {
       removalPolicy: this.removal,
       autoDeleteObjects: !config.production,
     };
-    this.contentBucket = new s3.Bucket(this, 'ContentBucket', { ...bucketDefaults, versioned: true });
-    this.siteBucket = new s3.Bucket(this, 'SiteBucket', bucketDefaults);
+    this.logsBucket = new s3.Bucket(this, 'LogsBucket', {
+      ...bucketDefaults,
+      // CloudFront delivers standard logs with an ACL grant, so this bucket (only this one) keeps ACLs.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(LOG_RETENTION) }],
+    });
+    acknowledge(this.logsBucket, 'S1', 'This bucket receives the access logs of the other buckets and of CloudFront; logging its own access would log every log delivery');
+    this.contentBucket = new s3.Bucket(this, 'ContentBucket', { ...bucketDefaults, versioned: true, serverAccessLogsBucket: this.logsBucket, serverAccessLogsPrefix: 's3/content/' });
+    this.siteBucket = new s3.Bucket(this, 'SiteBucket', { ...bucketDefaults, serverAccessLogsBucket: this.logsBucket, serverAccessLogsPrefix: 's3/site/' });
 
     this.deadLetters = new sqs.Queue(this, 'DeliveryDeadLetters', {
       retentionPeriod: Duration.days(14),
@@ -128,20 +142,23 @@ export class NewsletterStack extends Stack {
     }));
     if (config.alarmEmail) this.alarms.addSubscription(new EmailSubscription(config.alarmEmail));
 
-    this.edge = new Edge(this, 'Edge', { siteBucket: this.siteBucket, domainName: config.domainName, certificateArn: config.certificateArn });
+    this.edge = new Edge(this, 'Edge', {
+      siteBucket: this.siteBucket,
+      domainName: config.domainName,
+      certificateArn: config.certificateArn,
+      logsBucket: this.logsBucket,
+      apiAccessLogs: this.logGroup('ApiAccessLogs', 'api'),
+      webAclArn: config.webAclArn,
+      geoAllow: config.geoAllow,
+    });
 
     const specs = props.functions ?? FUNCTIONS.filter(handlerExists);
     const missing = FUNCTIONS.filter((f) => !specs.some((s) => s.name === f.name)).map(handlerEntry);
     if (missing.length > 0) Annotations.of(this).addWarningV2('newsletter:missingHandlers', `not deployed (no handler file yet): ${missing.join(', ')}`);
     for (const spec of specs) this.addFunction(spec);
 
-    const deployment = new BucketDeployment(this, 'ContentUpload', {
-      sources: [Source.asset(config.contentDir)],
-      destinationBucket: this.contentBucket,
-      // Articles the publisher uploads directly are kept.
-      prune: false,
-      memoryLimit: 512,
-    });
+    const uploadLogs = this.logGroup('ContentUploadLogs', 'content-upload');
+    const deployment = uploadContent(this, { contentDir: config.contentDir, bucket: this.contentBucket, role: this.functionRole('ContentUploadRole', uploadLogs), logGroup: uploadLogs });
     // Uploads after the content-changed notification exists, so the first deploy builds the site.
     deployment.node.addDependency(this.contentBucket);
     for (const fn of this.functions.values()) deployment.node.addDependency(fn);
@@ -177,20 +194,17 @@ export class NewsletterStack extends Stack {
           : String(Math.min(MAILING_RATE_LIMIT, config.sesMaxSendRate));
     }
 
-    // A name an operator can type: `aws logs tail /newsletter/<stage>/deliver --follow`.
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
-      logGroupName: `/newsletter/${config.stage}/${spec.name}`,
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: this.removal,
-    });
+    const logGroup = this.logGroup(`${id}Logs`, spec.name);
+    const role = this.functionRole(`${id}Role`, logGroup);
     const fn = new NodejsFunction(this, `${id}Function`, {
       description: `Newsletter ${spec.name} (${handlerEntry(spec)})`,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),
       environment,
       logGroup,
+      role,
       reservedConcurrentExecutions: spec.trigger.kind === 'content-changed' && config.feedsConcurrency > 0 ? config.feedsConcurrency : undefined,
       deadLetterQueue: spec.trigger.kind === 'ses-events' ? this.sesEventsDeadLetters : undefined,
       ...(config.bundle
@@ -204,19 +218,7 @@ export class NewsletterStack extends Stack {
     });
     this.functions.set(spec.name, fn);
 
-    if (needs.has('content')) this.contentBucket.grantRead(fn);
-    if (needs.has('site')) this.siteBucket.grantPut(fn);
-    if (needs.has('table')) this.table.grantReadWriteData(fn);
-    if (needs.has('queue')) this.queue.grantSendMessages(fn);
-    if (needs.has('secret')) {
-      const name = config.tokenSecretParam.replace(/^\//, '');
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['ssm:GetParameter'],
-        resources: [this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name })],
-      }));
-    }
-    if (needs.has('mail')) fn.addToRolePolicy(this.sendMailStatement());
-
+    this.grant(role, ACCESS[spec.name] ?? []);
     this.connect(spec, fn);
     this.addAlarm(`${id}ErrorsAlarm`, `The ${spec.name} function failed`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }));
   }
@@ -225,16 +227,54 @@ export class NewsletterStack extends Stack {
    * SendRawEmail from the sender identity only, and only through the configuration set. For a domain,
    * addresses on it that are verified on their own count too (SES then authorises the address).
    */
-  private sendMailStatement(): iam.PolicyStatement {
+  private sendMailGrant(): Grant {
     const identity = this.config.senderIdentity;
     const identities = identity.includes('@') ? [identity] : [identity, `*@${identity}`];
-    return new iam.PolicyStatement({
+    return {
       actions: ['ses:SendRawEmail'],
       resources: [
         ...identities.map((name) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: name })),
         this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }),
       ],
       conditions: { StringLike: { 'ses:FromAddress': identity.includes('@') ? identity : `*@${identity}` } },
+      wildcard: 'SES checks mail from an address of the domain against that address when it is verified on its own; ses:FromAddress still holds the sender to the domain',
+    };
+  }
+
+  /** Adds the statements for `access` to the role; each wildcard resource is acknowledged with its reason. */
+  private grant(role: iam.Role, access: readonly Access[]): void {
+    const grants = accessGrants(access, {
+      contentBucket: this.contentBucket,
+      siteBucket: this.siteBucket,
+      tableArn: this.table.tableArn,
+      tableIndexes: this.tableIndexes,
+      queue: this.queue,
+      secretParameterArn: this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: this.config.tokenSecretParam.replace(/^\//, '') }),
+      mail: this.sendMailGrant(),
+    });
+    for (const grant of grants) {
+      role.addToPrincipalPolicy(statementOf(grant));
+      for (const resource of grant.resources.filter((r) => JSON.stringify(this.resolve(r)).includes('*'))) {
+        if (!grant.wildcard) throw new Error(`${grant.actions.join(',')} on a wildcard resource needs a reason`);
+        acknowledgeWildcardResource(role, resource, grant.wildcard);
+      }
+    }
+  }
+
+  /** A function's own role: it may write to its log group, and is given nothing else here. */
+  private functionRole(id: string, logGroup: logs.LogGroup): iam.Role {
+    const role = new iam.Role(this, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    // In place of the managed AWSLambdaBasicExecutionRole, which may write to every log group.
+    logGroup.grantWrite(role);
+    return role;
+  }
+
+  /** A log group with a name an operator can type: `aws logs tail /newsletter/<stage>/deliver --follow`. */
+  private logGroup(id: string, name: string): logs.LogGroup {
+    return new logs.LogGroup(this, id, {
+      logGroupName: `/newsletter/${this.config.stage}/${name}`,
+      retention: LOG_RETENTION,
+      removalPolicy: this.removal,
     });
   }
 
@@ -245,6 +285,8 @@ export class NewsletterStack extends Stack {
         for (const event of [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED]) {
           this.contentBucket.addEventNotification(event, new LambdaDestination(fn));
         }
+        acknowledge(cdkSingleton(this, 'BucketNotificationsHandler'), 'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', "CDK's bucket-notifications handler: aws-cdk-lib creates its role with the managed AWSLambdaBasicExecutionRole");
+        calendarSchedule(this, fn);
         return;
       case 'http':
         for (const route of trigger.routes) {
@@ -252,27 +294,9 @@ export class NewsletterStack extends Stack {
           this.edge.addRoute(route, integration, trigger.mailing?.includes(route) ?? false);
         }
         return;
-      case 'schedule': {
-        const { cron, timezone } = this.config.settings.digest.schedule;
-        new Schedule(this, 'DigestSchedule', {
-          description: `Plans a digest issue: "${cron}" in ${timezone} (content/publication.yaml)`,
-          schedule: ScheduleExpression.expression(schedulerCron(cron), TimeZone.of(timezone)),
-          target: new LambdaInvoke(fn, {
-            // Shaped like an EventBridge scheduled event; `time` is the scheduled time, which keys the issue.
-            input: ScheduleTargetInput.fromObject({
-              id: ContextAttribute.executionId,
-              'detail-type': 'Scheduled Event',
-              source: 'aws.scheduler',
-              time: ContextAttribute.scheduledTime,
-              resources: [ContextAttribute.scheduleArn],
-              detail: {},
-            }),
-            retryAttempts: 3,
-            maxEventAge: Duration.hours(2),
-          }),
-        });
+      case 'schedule':
+        digestSchedule(this, fn, this.config.settings.digest.schedule);
         return;
-      }
       case 'queue':
         fn.addEventSource(new SqsEventSource(this.queue, {
           batchSize: 1,

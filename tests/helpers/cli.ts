@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +25,24 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+const made = new Set<string>();
+
+/**
+ * A new directory under the OS temp dir, removed after the test file (tests/setup.ts) or, outside
+ * vitest (the benchmarks), when the process exits.
+ */
 export function tempDir(prefix = 'newsletter-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  if (made.size === 0) process.once('exit', removeTempDirs);
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.add(dir);
+  return dir;
+}
+
+/** Removes every directory tempDir() has made so far. */
+export function removeTempDirs(): void {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  made.clear();
+  process.removeListener('exit', removeTempDirs);
 }
 
 /** Writes files (path → text or bytes) under a new temporary directory and returns it. */

@@ -25,6 +25,10 @@ export async function startServerProcess(cwd: string, args: string[] = [], env: 
       }
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output.join('\n')}`)));
+  }).catch((error: unknown) => {
+    // A server that never said where it is must not outlive the test.
+    child.kill('SIGKILL');
+    throw error;
   });
   return {
     url,

@@ -114,7 +114,6 @@ describe('the delivery function bundle', () => {
         AWS_SECRET_ACCESS_KEY: 'local',
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         AWS_ENDPOINT_URL_SES: ses.endpoint,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1',
         TABLE_NAME: world.table,
         QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/deliveries',
       },

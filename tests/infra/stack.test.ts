@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ACCESS, TABLE_ACTIONS } from '../../infra/access.ts';
 import { readConfig } from '../../infra/config.ts';
 import { FUNCTIONS, handlerExists } from '../../infra/functions.ts';
 import { NewsletterStack } from '../../infra/stack.ts';
-import { ROOT, tempTree } from '../helpers/cli.ts';
+import { ROOT, tempDir, tempTree } from '../helpers/cli.ts';
 import { settingsObject, settingsYaml } from '../helpers/factories.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
@@ -15,7 +16,7 @@ interface Statement { Effect: string; Action: string | string[]; Resource: unkno
 /** Synthesises the stack (placeholder code instead of bundles) from settings and context values. */
 function synth(context: Record<string, string> = {}, settings: Record<string, unknown> = {}, functions = FUNCTIONS) {
   const contentDir = tempTree({ 'publication.yaml': settingsYaml(settings), 'articles/one.md': '---\ntitle: One\ndate: 2024-01-01T00:00:00Z\n---\nText\n' });
-  const app = new App({ context: { bundle: 'false', contentDir, ...context } });
+  const app = new App({ outdir: tempDir('cdk.out-'), context: { bundle: 'false', contentDir, ...context } });
   const stack = new NewsletterStack(app, 'Newsletter-test', { config: readConfig(app.node), functions });
   return { stack, template: Template.fromStack(stack) };
 }
@@ -108,9 +109,9 @@ describe('the CDK stack', () => {
     expect(Object.keys(ofType(prod, 'Custom::S3AutoDeleteObjects'))).toEqual([]);
   });
 
-  it('keeps both buckets private: public access blocked, the site read only by CloudFront through origin access control', () => {
+  it('keeps every bucket private: public access blocked, the site read only by CloudFront through origin access control', () => {
     const buckets = ofType(template, 'AWS::S3::Bucket');
-    expect(Object.keys(buckets)).toHaveLength(2);
+    expect(Object.keys(buckets).map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['ContentBucket', 'LogsBucket', 'SiteBucket']);
     for (const bucket of Object.values(buckets)) {
       expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
     }
@@ -214,17 +215,23 @@ describe('the CDK stack', () => {
     }
   });
 
-  it('gives each function only its own data: no wildcard resources, no grants beyond its needs', () => {
+  it('gives each function only its own data: no wildcard resources or actions, no grants beyond its access', () => {
+    expect(Object.keys(ACCESS).sort()).toEqual(FUNCTIONS.map((f) => f.name).sort());
     for (const spec of FUNCTIONS) {
+      const access = ACCESS[spec.name]!;
       const statements = statementsOf(template, spec.name);
       for (const s of statements) expect(resources(s), `${spec.name}: ${actions(s).join(',')}`).not.toContain('*');
+      for (const s of statements) expect(actions(s).filter((a) => a.includes('*')), spec.name).toEqual([]);
       const touches = (prefix: string, logicalId: string) =>
         statements.some((s) => actions(s).some((a) => a.startsWith(prefix)) && refersTo(s.Resource, logicalId));
-      expect(touches('dynamodb:', 'Table'), spec.name).toBe(spec.needs.includes('table'));
-      expect(touches('s3:GetObject', 'ContentBucket'), spec.name).toBe(spec.needs.includes('content'));
-      expect(touches('s3:PutObject', 'SiteBucket'), spec.name).toBe(spec.needs.includes('site'));
-      expect(touches('sqs:SendMessage', 'DeliveryQueue'), spec.name).toBe(spec.needs.includes('queue'));
-      expect(statements.some((s) => actions(s).includes('ssm:GetParameter')), spec.name).toBe(spec.needs.includes('secret'));
+      expect(touches('dynamodb:', 'Table'), spec.name).toBe(access.includes('table'));
+      expect(touches('s3:GetObject', 'ContentBucket'), spec.name).toBe(access.includes('content:read'));
+      expect(touches('s3:PutObject', 'SiteBucket'), spec.name).toBe(access.includes('site:write'));
+      expect(touches('s3:GetObject', 'SiteBucket'), spec.name).toBe(access.includes('site:read'));
+      expect(touches('s3:DeleteObject', 'SiteBucket'), spec.name).toBe(access.includes('site:prune'));
+      expect(touches('sqs:SendMessage', 'DeliveryQueue'), spec.name).toBe(access.includes('queue:send'));
+      expect(statements.some((s) => actions(s).includes('ssm:GetParameter')), spec.name).toBe(access.includes('secret:read'));
+      expect(touches('s3:', 'LogsBucket'), spec.name).toBe(false);
     }
     // The delivery worker defers a paused batch by changing its visibility; it never sends batches itself.
     expect(statementsOf(template, 'deliver').some((s) => actions(s).includes('sqs:ChangeMessageVisibility') && refersTo(s.Resource, 'DeliveryQueue'))).toBe(true);
@@ -239,7 +246,7 @@ describe('the CDK stack', () => {
     expect(env('deliver')).not.toHaveProperty('TOKEN_SECRET_PARAM');
     expect(env('plan-issue')).toMatchObject({ TOKEN_SECRET_PARAM: '/newsletter/dev/token-secret' });
     // A sender's role cannot read the SES quota, so every function that mails is told its rate.
-    for (const spec of FUNCTIONS.filter((f) => f.needs.includes('mail'))) expect(Number(env(spec.name).MAX_SEND_RATE), spec.name).toBeGreaterThan(0);
+    for (const spec of FUNCTIONS.filter((f) => ACCESS[f.name]!.includes('mail:send'))) expect(Number(env(spec.name).MAX_SEND_RATE), spec.name).toBeGreaterThan(0);
     expect(env('subscribe')).toMatchObject({ MAX_SEND_RATE: '5' });
     expect(statementsOf(template, 'subscribe').some((s) => actions(s).includes('ses:GetSendQuota'))).toBe(false);
     expect(env('deliver')).toMatchObject({ TABLE_NAME: { Ref: expect.stringMatching(/^Table/) }, SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^ConfigurationSet/) }, MAX_SEND_RATE: '7', QUEUE_URL: { Ref: expect.stringMatching(/^DeliveryQueue/) } });
@@ -288,6 +295,86 @@ describe('the CDK stack', () => {
     });
   });
 
+  it('lets the site build write, read and remove pages, and the planner write archive pages, on the site bucket only', () => {
+    const siteGrants = (name: string) =>
+      statementsOf(template, name)
+        .filter((s) => refersTo(s.Resource, 'SiteBucket'))
+        .flatMap((s) => actions(s).map((a) => `${a} ${resources(s).map((r) => (JSON.stringify(r).includes('/*') ? 'objects' : 'bucket')).join()}`))
+        .sort();
+    expect(siteGrants('feeds')).toEqual(['s3:DeleteObject objects', 's3:GetObject objects', 's3:ListBucket bucket', 's3:PutObject objects']);
+    expect(siteGrants('plan-issue')).toEqual(['s3:GetObject objects', 's3:PutObject objects']);
+    for (const name of ['subscribe', 'confirm', 'unsubscribe', 'deliver', 'ses-events']) expect(siteGrants(name), name).toEqual([]);
+    // Nothing but the site bucket: the feeds function cannot delete articles.
+    expect(statementsOf(template, 'feeds').filter((s) => actions(s).includes('s3:DeleteObject')).flatMap(resources).map((r) => JSON.stringify(r))).toEqual([
+      expect.stringMatching(/^\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["SiteBucket\w+","Arn"\]\},"\/\*"\]\]\}$/),
+    ]);
+  });
+
+  it("keeps the delivery worker's grants: the table and its one index, SES, its queue, its log group", () => {
+    const grants = statementsOf(template, 'deliver').map((s) => ({ actions: actions(s).sort(), on: resources(s).map((r) => JSON.stringify(r).match(/"(Table|DeliveryQueue|DeliverLogs|ConfigurationSet)\w*"|identity\/[^"]+|\/index\/\w+/g)!.join(' ')) }));
+    expect(grants).toEqual(expect.arrayContaining([
+      { actions: [...TABLE_ACTIONS].sort(), on: ['"TableCD117FA1"', '"TableCD117FA1" /index/gsi1'] },
+      { actions: ['ses:SendRawEmail'], on: ['identity/gazette.example.org', 'identity/*@gazette.example.org', '"ConfigurationSet3DD38186"'] },
+      { actions: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'], on: ['"DeliveryQueueA11633D0"'] },
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], on: [expect.stringMatching(/^"DeliverLogs/)] },
+    ]));
+    expect(grants).toHaveLength(4);
+  });
+
+  it('checks the calendar every 5 minutes: a schedule asks the feeds function to publish what has come due', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [functionId(template, 'feeds'), 'Arn'] },
+        Input: JSON.stringify({ reason: 'calendar' }),
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }),
+      },
+    });
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+  });
+
+  it('gives every function a role of its own with no managed policy, writing to its own log group only', () => {
+    for (const spec of FUNCTIONS) {
+      const fn = ofType(template, 'AWS::Lambda::Function')[functionId(template, spec.name)]!;
+      const role = ofType(template, 'AWS::IAM::Role')[fn.Properties.Role['Fn::GetAtt'][0]]!;
+      expect(role.Properties.ManagedPolicyArns, spec.name).toBeUndefined();
+      const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
+      const logging = statementsOf(template, spec.name).filter((s) => actions(s).some((a) => a.startsWith('logs:')));
+      expect(logging.map((s) => [actions(s), resources(s)]), spec.name).toEqual([[['logs:CreateLogStream', 'logs:PutLogEvents'], [{ 'Fn::GetAtt': [logGroupId, 'Arn'] }]]]);
+    }
+    const roles = Object.values(ofType(template, 'AWS::Lambda::Function')).map((f) => f.Properties.Role['Fn::GetAtt'][0]);
+    expect(new Set(roles).size).toBe(roles.length);
+  });
+
+  it('logs access: the API to its log group, CloudFront and both buckets to the logs bucket, kept a month', () => {
+    const logsBucket = Object.keys(ofType(template, 'AWS::S3::Bucket')).find((id) => id.startsWith('LogsBucket'))!;
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiAccessLogs'), 'Arn'] }, Format: Match.stringLikeRegexp('requestId') },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/newsletter/dev/api', RetentionInDays: 30 });
+    const distribution = Object.values(ofType(template, 'AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
+    expect(distribution.Logging).toEqual({ Bucket: { 'Fn::GetAtt': [logsBucket, 'RegionalDomainName'] }, Prefix: 'cloudfront/' });
+    for (const [bucket, prefix] of [['ContentBucket', 's3/content/'], ['SiteBucket', 's3/site/']] as const) {
+      const [, { Properties }] = Object.entries(ofType(template, 'AWS::S3::Bucket')).find(([id]) => id.startsWith(bucket))!;
+      expect(Properties.LoggingConfiguration, bucket).toEqual({ DestinationBucketName: { Ref: logsBucket }, LogFilePrefix: prefix });
+    }
+    const logs = ofType(template, 'AWS::S3::Bucket')[logsBucket]!.Properties;
+    expect(logs.LifecycleConfiguration).toEqual({ Rules: [{ ExpirationInDays: 30, Status: 'Enabled' }] });
+    expect(logs.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] });
+  });
+
+  it('tells a function the name of each bucket, table and queue it may use, and of no other', () => {
+    const shared = ['ContentBucket', 'SiteBucket', 'Table', 'DeliveryQueue'];
+    const named = (value: unknown) => shared.filter((id) => refersTo(value, id));
+    for (const spec of FUNCTIONS) {
+      const fn = ofType(template, 'AWS::Lambda::Function')[functionId(template, spec.name)]!;
+      const told = named(fn.Properties.Environment.Variables);
+      const granted = named(statementsOf(template, spec.name).map((s) => s.Resource));
+      expect(told, spec.name).toEqual(granted);
+    }
+  });
+
   it('names the site and API URLs to put in the settings', () => {
     const outputs = template.findOutputs('*');
     expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['SiteUrl', 'ApiUrl', 'ContentBucketName', 'DeliveryDeadLetterQueueUrl']));
@@ -309,6 +396,23 @@ describe('stack configuration', () => {
     expect(resources(send).map((r) => JSON.stringify(r)).filter((r) => r.includes(':identity/'))).toEqual([expect.stringMatching(/:identity\/digest@gazette\.example\.org"/)]);
   });
 
+  it("serves a custom domain with TLSv1.2_2021 and adds the operator's web ACL and country allow-list", () => {
+    const webAclArn = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/gazette/0a1b2c3d-4e5f';
+    const { template } = synth({ domainName: 'gazette.example.org', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc', webAclArn, geoAllow: 'us, ca,US' });
+    const distribution = Object.values(ofType(template, 'AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
+    expect(distribution.ViewerCertificate).toMatchObject({ MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
+    expect(distribution.WebACLId).toBe(webAclArn);
+    expect(distribution.Restrictions).toEqual({ GeoRestriction: { Locations: ['US', 'CA'], RestrictionType: 'whitelist' } });
+    const plain = Object.values(ofType(synth().template, 'AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
+    expect(plain.WebACLId).toBeUndefined();
+    expect(plain.Restrictions).toBeUndefined();
+  });
+
+  it('refuses a web ACL that is not a CloudFront one and a country that is not a two-letter code', () => {
+    expect(() => synth({ webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/1' })).toThrow('context webAclArn: a WAFv2 web ACL of scope CLOUDFRONT');
+    expect(() => synth({ geoAllow: 'US,Canada' })).toThrow('context geoAllow: two-letter country codes separated by commas (such as US,CA), got "CANADA"');
+  });
+
   it('refuses a schedule EventBridge Scheduler cannot express', () => {
     expect(() => synth({}, { digest: { ...digest, schedule: { cron: '0 7 1 * 1', timezone: 'UTC' } } })).toThrow('restricts both the day of the month and the day of the week');
   });
@@ -319,7 +423,7 @@ describe('stack configuration', () => {
       .filter((f) => f.endsWith('.ts') && /^export (async )?(function|const) handler\b/m.test(readFileSync(join(dir, f), 'utf8')))
       .map((f) => f.replace(/\.ts$/, ''));
     expect(FUNCTIONS.map((f) => f.name)).toEqual(expect.arrayContaining(files));
-    const app = new App({ context: { bundle: 'false' } });
+    const app = new App({ outdir: tempDir('cdk.out-'), context: { bundle: 'false' } });
     const stack = new NewsletterStack(app, 'Newsletter-existing', { config: readConfig(app.node) });
     expect([...stack.functions.keys()].sort()).toEqual(FUNCTIONS.filter(handlerExists).map((f) => f.name).sort());
     expect([...stack.functions.keys()].sort()).toEqual(files.sort());

@@ -1,8 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
@@ -12,17 +9,16 @@ import { S3SiteOutput } from '../../functions/adapters/s3-output.ts';
 import { handler, useDeps } from '../../functions/handlers/feeds.ts';
 import { feedsDepsFromEnv } from '../../functions/wiring/feeds.ts';
 import { lambdaContext, s3Event } from '../helpers/events.ts';
-import { ROOT } from '../helpers/cli.ts';
+import { ROOT, tempDir } from '../helpers/cli.ts';
 import { articleText, settingsYaml } from '../helpers/factories.ts';
 
 const BUCKETS = ['content', 'site', 'adapters'];
 let server: ChildProcess;
-let directory: string;
 let s3: S3Client;
 
 /**
  * Starts s3rver in its own Node process on a free loopback port. Its list continuation tokens use
- * DES, which Node 20 offers only with the OpenSSL legacy provider.
+ * DES, which Node offers only with the OpenSSL legacy provider.
  */
 async function startS3rver(dir: string): Promise<{ child: ChildProcess; port: number }> {
   const script = `
@@ -33,13 +29,15 @@ async function startS3rver(dir: string): Promise<{ child: ChildProcess; port: nu
   const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   const port = Number(/^listening (\d+)$/.exec(line)?.[1]);
-  if (!port) throw new Error(`s3rver did not start: ${line}`);
+  if (!port) {
+    child.kill();
+    throw new Error(`s3rver did not start: ${line}`);
+  }
   return { child, port };
 }
 
 beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), 's3rver-'));
-  const started = await startS3rver(directory);
+  const started = await startS3rver(tempDir('s3rver-'));
   server = started.child;
   s3 = new S3Client({
     endpoint: `http://127.0.0.1:${started.port}`,
@@ -51,10 +49,13 @@ beforeAll(async () => {
   });
 });
 
-afterAll(() => {
+afterAll(async () => {
   s3?.destroy();
-  server?.kill();
-  rmSync(directory, { recursive: true, force: true });
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = once(server, 'exit');
+    server.kill();
+    await exited;
+  }
 });
 
 afterEach(() => useDeps(undefined));
