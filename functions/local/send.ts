@@ -6,7 +6,7 @@ import { issueWindow } from '../core/issue/window.ts';
 import type { BatchOutcome } from '../core/sending/deliver.ts';
 import { planIssue, scheduledIssueTime, type PlanResult } from '../core/sending/plan.ts';
 import type { BatchMessage } from '../core/sending/types.ts';
-import { buildDeliverDeps } from '../wiring/services.ts';
+import { buildDeliverDeps, POLICY } from '../wiring/services.ts';
 import { buildPlanDeps } from '../wiring/services-render.ts';
 import type { System } from '../wiring/system.ts';
 
@@ -152,7 +152,10 @@ export async function sendIssue(
     const progress: SendProgress = { batches: 0, recipients: 0, sent: 0, skipped: 0, failed: 0 };
     let incomplete = 0;
     let paused: Date | undefined;
-    const { deliverer } = buildDeliverDeps({ stores: system.stores, mailer: system.mailer, log: system.log, clock: now, defer: async () => undefined });
+    // On one machine sends run one at a time (the lock) and the outbox knows what it wrote: a claim left by
+    // a crashed send can be taken at once, and the outbox answers for a message it already holds.
+    const inDoubtMs = system.mode === 'embedded' ? POLICY.localInDoubtMs : undefined;
+    const { deliverer } = buildDeliverDeps({ stores: system.stores, mailer: system.mailer, log: system.log, clock: now, defer: async () => undefined, inDoubtMs });
     const deliverBatch = async (batch: BatchMessage) => {
       let result: BatchOutcome | undefined;
       for (let attempt = 0; attempt < 3 && !paused; attempt++) {

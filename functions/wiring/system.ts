@@ -1,11 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3SiteOutput } from '../adapters/s3-output.ts';
-import dynalite from 'dynalite';
 import { dynamoStores } from '../adapters/dynamo/stores.ts';
 import { documentClient, ensureTable } from '../adapters/dynamo/table.ts';
 import { FileContentSource } from '../adapters/fs-content.ts';
@@ -16,8 +12,11 @@ import type { ContentSource, Logger, Mailer, SiteOutput, TemplateSource } from '
 import { loadSettings, type Settings } from '../core/settings.ts';
 import { contentFromEnv, tokenKeyFromEnv } from './aws/common.ts';
 import { sesMailer } from './aws/mail.ts';
+import { prepareDataDir } from './data-dir.ts';
+import { openEmbeddedStore } from './embedded-store.ts';
 import { DEFAULT_TEMPLATES } from './paths.ts';
 import { tokenSecret } from './secret.ts';
+import { isPidRecord, processAlive, readStateFile } from './state-file.ts';
 import type { Stores } from './services.ts';
 
 /** The whole product's parts for one process: embedded stand-ins on a laptop, or AWS when configured. */
@@ -46,6 +45,8 @@ export interface SystemOptions {
   /** The URL the local server is reached at; links in pages and mail point there in embedded mode. */
   localUrl?: string | undefined;
   env?: NodeJS.ProcessEnv;
+  /** Create the data directory when it does not exist (default true); false makes a missing one an error. */
+  createDataDir?: boolean | undefined;
 }
 
 export const TABLE = 'newsletter';
@@ -59,74 +60,9 @@ export function localSettings(settings: Settings, localUrl: string): Settings {
 /** Where the local server is (or would be) reached: PUBLIC_URL, the running server's URL, or localhost:PORT. */
 export function defaultLocalUrl(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
   if (env.PUBLIC_URL) return env.PUBLIC_URL;
-  try {
-    const running = JSON.parse(readFileSync(join(resolve(dataDir), 'server.json'), 'utf8')) as { pid: number; url: string };
-    if (alive(running.pid)) return running.url;
-  } catch {
-    // No server running.
-  }
+  const running = readStateFile(join(resolve(dataDir), 'server.json'), isPidRecord('url'), 'the pid and URL of the running server');
+  if (running && processAlive(running.pid)) return running.url;
   return `http://localhost:${env.PORT ?? 3000}/`;
-}
-
-interface EndpointFile {
-  pid: number;
-  endpoint: string;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The embedded DynamoDB-API store under `dataDir/dynamo` (dynalite on disk, on a loopback port).
- * One process owns it; others (the CLI beside a running server) reach it through the endpoint
- * that process recorded.
- */
-async function embeddedDynamo(dataDir: string): Promise<{ client: DynamoDBClient; close(): Promise<void> }> {
-  const dir = resolve(dataDir, 'dynamo');
-  mkdirSync(dir, { recursive: true });
-  const endpointFile = join(dir, 'endpoint.json');
-  const clientFor = (endpoint: string) => new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  if (existsSync(endpointFile)) {
-    const recorded = JSON.parse(readFileSync(endpointFile, 'utf8')) as EndpointFile;
-    if (recorded.pid !== process.pid && alive(recorded.pid)) {
-      const client = clientFor(recorded.endpoint);
-      try {
-        await client.send(new ListTablesCommand({}));
-        return { client, close: async () => client.destroy() };
-      } catch {
-        client.destroy();
-      }
-    }
-  }
-  const server: Server = dynalite({ path: join(dir, 'db'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => ok());
-  });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  writeFileSync(endpointFile, JSON.stringify({ pid: process.pid, endpoint } satisfies EndpointFile));
-  const client = clientFor(endpoint);
-  try {
-    await client.send(new ListTablesCommand({}));
-  } catch (cause) {
-    server.close();
-    throw new Error(`the embedded store in ${dir} cannot be opened (is another newsletter process using it?)`, { cause });
-  }
-  return {
-    client,
-    async close() {
-      client.destroy();
-      rmSync(endpointFile, { force: true });
-      server.closeAllConnections?.();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
 }
 
 /**
@@ -156,10 +92,17 @@ export async function openSystem(options: SystemOptions): Promise<System> {
     };
   }
   const content = new FileContentSource(resolve(options.contentDir));
-  const settings = localSettings(await loadSettings(content), options.localUrl ?? defaultLocalUrl(options.dataDir, env));
-  const dynamo = await embeddedDynamo(options.dataDir);
-  await ensureTable(dynamo.client, TABLE);
-  const outbox = new FileMailer(resolve(options.dataDir, 'outbox'));
+  const dataDir = prepareDataDir(resolve(options.dataDir), { create: options.createDataDir ?? true });
+  const settings = localSettings(await loadSettings(content), options.localUrl ?? defaultLocalUrl(dataDir, env));
+  let tokenKey = '';
+  const dynamo = await openEmbeddedStore(dataDir, { beforeOpen: () => void (tokenKey = tokenSecret(env, dataDir)) });
+  try {
+    await ensureTable(dynamo.client, TABLE);
+  } catch (error) {
+    await dynamo.close();
+    throw error;
+  }
+  const outbox = new FileMailer(join(dataDir, 'outbox'));
   return {
     mode: 'embedded',
     settings,
@@ -168,9 +111,9 @@ export async function openSystem(options: SystemOptions): Promise<System> {
     stores: dynamoStores(documentClient(dynamo.client), TABLE),
     mailer: outbox,
     outbox,
-    site: new FileSiteOutput(resolve(options.dataDir, 'site')),
-    tokenKey: tokenSecret(env, resolve(options.dataDir, '..')),
-    dataDir: resolve(options.dataDir),
+    site: new FileSiteOutput(join(dataDir, 'site')),
+    tokenKey,
+    dataDir,
     log: options.log,
     close: dynamo.close,
   };

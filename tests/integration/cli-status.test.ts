@@ -40,7 +40,7 @@ describe('newsletter status', () => {
   it('works on an empty store, then shows subscribers by state and the last issue', async () => {
     const content = publication();
     const cwd = tempDir();
-    const run = (...args: string[]) => runCli([...args, '--content', content, '--data', 'store'], { cwd, env: ENV });
+    const run = (...args: string[]) => runCli([...args, '--content', content, '--data', 'store', '--create'], { cwd, env: ENV });
 
     const empty = run('status');
     expect(empty.stderr).toBe('');

@@ -13,7 +13,7 @@ function setup() {
   const content = tempTree({ 'publication.yaml': settingsYaml() });
   const cwd = tempDir();
   const data = join(cwd, 'store');
-  const run = (...args: string[]) => runCli([...args, '--content', content, '--data', data], { cwd, env: ENV });
+  const run = (...args: string[]) => runCli([...args, '--content', content, '--data', data, '--create'], { cwd, env: ENV });
   return { cwd, data, run };
 }
 
@@ -139,7 +139,7 @@ describe('newsletter subscribers import and export', () => {
 
     const fresh = join(cwd, 'fresh');
     const content = tempTree({ 'publication.yaml': settingsYaml() });
-    const restored = runCli(['subscribers', 'import', 'export.csv', '--content', content, '--data', fresh], { cwd, env: ENV });
+    const restored = runCli(['subscribers', 'import', 'export.csv', '--content', content, '--data', fresh, '--create'], { cwd, env: ENV });
     expect(restored.status).toBe(0);
     expect(restored.stdout).toBe('imported 3 (1 of them as unsubscribed or suppressed, never mailed)\nalready present 0\nbad rows 0\n');
     const list = runCli(['subscribers', 'list', '--content', content, '--data', fresh], { cwd, env: ENV });

@@ -4,6 +4,7 @@ import { MimeError } from '../../functions/core/mime/errors.ts';
 import { parseMailbox, unstructuredHeader } from '../../functions/core/mime/headers.ts';
 import { buildMessage, compileMessage } from '../../functions/core/mime/message.ts';
 import { encodeQuotedPrintable } from '../../functions/core/mime/quoted-printable.ts';
+import { normaliseEmail } from '../../functions/core/subscribers/identity.ts';
 
 const base = { from: 'The Gazette <digest@gazette.example.org>', messageIdDomain: 'gazette.example.org' };
 
@@ -85,6 +86,36 @@ describe('header fields', () => {
       /is not an address a message can carry/,
     );
     expect(() => buildMessage({ subject: 's', text: 't', html: 'h' }, { ...base, to: 'ünï@example.org' })).toThrow(MimeError);
+  });
+});
+
+describe('addresses at the message builder', () => {
+  const content = { subject: 's', text: 't', html: 'h' };
+
+  it.each([
+    ['jorg@bücher.de', 'jorg@xn--bcher-kva.de'],
+    ['ivan@пример.рф', 'ivan@xn--e1afmkfd.xn--p1ai'],
+  ])('an internationalised domain goes out as the punycode normaliseEmail stores: %s', async (typed, ascii) => {
+    const normalised = normaliseEmail(typed);
+    expect(normalised).toEqual({ ok: true, email: ascii });
+    const raw = buildMessage(content, { ...base, to: ascii });
+    const parsed = await simpleParser(raw);
+    expect(header(parsed, 'To')).toEqual([`To: ${ascii}`]);
+    // A mail client shows it as it was typed.
+    expect(parsed.to).toMatchObject({ value: [{ address: typed }] });
+    expect(raw.toString('latin1')).toMatch(/^[\x00-\x7f]*$/);
+  });
+
+  it.each([
+    ['a non-ASCII local part', 'jörg@example.de'],
+    ['an internationalised domain not in punycode', 'jorg@bücher.de'],
+    ['a zero-width space', 'ann\u200b@example.org'],
+    ['a right-to-left override', '\u202emoc.elpmaxe@nna'],
+    ['a space', 'ann lee@example.org'],
+    ['an address over 254 characters', `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.org`],
+  ])('anything else is refused with a MimeError: %s', (_what, address) => {
+    expect(() => buildMessage(content, { ...base, to: address })).toThrow(MimeError);
+    expect(() => parseMailbox(`Desk <${address}>`)).toThrow(MimeError);
   });
 });
 

@@ -1,6 +1,9 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Logger } from '../../core/ports.ts';
+import { prepareDataDir } from '../../wiring/data-dir.ts';
 import { CliError } from '../errors.ts';
+import { asCliError, dataDirOptions, DEFAULT_DATA_DIR } from '../system.ts';
 
 function lineLogger(): Logger {
   const stamp = () => new Date().toISOString().slice(11, 19);
@@ -19,19 +22,22 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port to listen on (default: PORT or 3000)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--content <dir>', 'content directory', 'content')
-    .option('--data <dir>', 'local data directory (embedded store, outbox, built site)', '.data')
+    .option('--data <dir>', `local data directory (embedded store, outbox, built site; default: ${DEFAULT_DATA_DIR}, made on first use)`)
+    .option('--create', 'make the --data directory if it does not exist')
     .option('--no-schedule', 'do not run the digest schedule')
-    .action(async (opts: { port?: string; host: string; content: string; data: string; schedule: boolean }) => {
+    .action(async (opts: { port?: string; host: string; content: string; data?: string; create?: boolean; schedule: boolean }) => {
       const port = Number(opts.port ?? process.env.PORT ?? 3000);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: ${JSON.stringify(opts.port ?? process.env.PORT)} is not a port number`);
       const { PortInUseError, startServer } = await import('../../local/server.ts');
       const log = lineLogger();
+      const { dataDir, createDataDir } = dataDirOptions(opts);
       let server;
       try {
-        server = await startServer({ port, host: opts.host, contentDir: opts.content, dataDir: opts.data, log, schedule: opts.schedule });
+        prepareDataDir(resolve(dataDir), { create: createDataDir });
+        server = await startServer({ port, host: opts.host, contentDir: opts.content, dataDir, log, schedule: opts.schedule });
       } catch (error) {
         if (error instanceof PortInUseError) throw new CliError(error.message);
-        throw error;
+        throw asCliError(error);
       }
       const u = server.url;
       process.stdout.write(
