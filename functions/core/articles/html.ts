@@ -82,6 +82,21 @@ export function htmlToPlainText(html: string): string {
   return decodeHTML(stripped).replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * The first `limit` characters of sanitised HTML, never ending inside a tag or an entity (in such HTML
+ * `<` only opens a tag and `&` only opens an entity): enough for a summary without reading megabytes.
+ */
+export function headOfHtml(sanitized: string, limit: number): string {
+  if (sanitized.length <= limit) return sanitized;
+  let cut = sanitized.slice(0, limit);
+  const lt = cut.lastIndexOf('<');
+  if (lt > cut.lastIndexOf('>')) cut = cut.slice(0, lt);
+  const amp = cut.lastIndexOf('&');
+  if (amp > cut.lastIndexOf(';')) cut = cut.slice(0, amp);
+  return cut;
+}
+
+const SUMMARY_HTML = 32 * 1024;
 const VOID_TAGS = new Set(['br', 'hr', 'img']);
 const TAG = /<(\/?)([a-z][a-z0-9]*)\b[^>]*>/g;
 
@@ -102,7 +117,7 @@ export function firstParagraphText(sanitized: string): string {
     }
     depth = Math.max(0, depth - 1);
     if (depth === 0 && start >= 0) {
-      const text = htmlToPlainText(sanitized.slice(start, m.index));
+      const text = htmlToPlainText(headOfHtml(sanitized.slice(start, m.index), SUMMARY_HTML));
       if (text) return text;
       start = -1;
     }

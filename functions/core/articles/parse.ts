@@ -1,7 +1,7 @@
 import type { Settings } from '../settings.ts';
 import { articleId, articleUrl } from '../urls.ts';
 import { parseFrontMatter } from './frontmatter.ts';
-import { firstParagraphText, htmlToPlainText, publishableUrl, sanitizeArticleHtml, truncateAtWord } from './html.ts';
+import { firstParagraphText, headOfHtml, htmlToPlainText, publishableUrl, sanitizeArticleHtml, truncateAtWord } from './html.ts';
 import { entryIdProblem } from './ids.ts';
 import { markdownToHtml } from './markdown.ts';
 import { MAX_NESTING, nestsDeeperThan } from './nesting.ts';
@@ -124,7 +124,7 @@ export function parseArticle(file: ContentFile, settings: Settings): ParseResult
   }
   const html = sanitizeArticleHtml(rendered, url);
   // Plain text from the same rendering; a body without paragraphs gives the text of its start.
-  const derived = firstParagraphText(html) || htmlToPlainText(html.slice(0, 64 * 1024));
+  const derived = firstParagraphText(html) || htmlToPlainText(headOfHtml(html, 32 * 1024));
   const summary = truncateAtWord(fm.summary ?? derived, 300);
 
   const image = publishableUrl(fm.image, url, 'image');
