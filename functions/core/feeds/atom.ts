@@ -18,8 +18,9 @@ export function renderAtom(settings: Settings, articles: Article[]): string {
     link: { '@rel': 'alternate', '@type': 'text/html', '@href': article.url },
     updated: article.updated.toISOString(),
     published: article.date.toISOString(),
-    summary: { '@type': 'html', '#text': plainTextAsHtml(article.summary) },
-    content: { '@type': 'html', '#text': article.html },
+    // Atom asks for neither to be blank: an empty body has the alternate link only.
+    ...(article.summary ? { summary: { '@type': 'html', '#text': plainTextAsHtml(article.summary) } } : {}),
+    ...(article.html ? { content: { '@type': 'html', '#text': article.html } } : {}),
     author: person(article.author ?? settings.author.name),
     category: article.tags.map((term) => ({ '@term': term })),
   });

@@ -12,6 +12,9 @@ export function rssPlainText(text: string): string {
   return xmlText(text).replace(/&(amp|lt|gt);/g, (_, name: string) => ({ amp: '&#x26;', lt: '&#x3C;', gt: '&#x3E;' })[name]!);
 }
 
+// Elements that hold plain text (the rest hold HTML, URLs, dates or codes).
+const PLAIN_TEXT = new Set(['title', 'category', 'dc:creator', 'copyright', 'generator']);
+
 /**
  * RSS 2.0 with full content in `content:encoded`, the summary in `description` (HTML, so its text is
  * escaped once more), a permanent `guid isPermaLink="false"`, the first publication time as `pubDate`
@@ -39,7 +42,7 @@ export function renderRss(settings: Settings, articles: Article[]): string {
       channel: {
         title: settings.title,
         link: settings.siteUrl,
-        description: settings.description,
+        description: plainTextAsHtml(settings.description),
         lastBuildDate: newestUpdate(articles).toUTCString(),
         docs: 'https://www.rssboard.org/rss-specification',
         generator: GENERATOR,
@@ -50,5 +53,5 @@ export function renderRss(settings: Settings, articles: Article[]): string {
       },
     },
   };
-  return buildXml(doc, (element, value) => (element === 'title' ? rssPlainText(value) : xmlText(value)));
+  return buildXml(doc, (element, value) => (PLAIN_TEXT.has(element) ? rssPlainText(value) : xmlText(value)));
 }
