@@ -54,7 +54,9 @@ function measure(engine: Engine, pattern: string, size: number, runs: number): s
   const times = r.stdout.split('\n').filter(Boolean).map(Number).sort((a, b) => a - b);
   if (times.length === 0) {
     if (r.signal) return `>${CAP_S} s`;
-    return /Maximum call stack/.test(r.stderr) ? 'stack overflow' : `failed (${r.stderr.trim().split('\n').pop()})`;
+    if (/Maximum call stack/.test(r.stderr)) return 'stack overflow';
+    if (/heap out of memory/i.test(r.stderr)) return 'out of memory';
+    return `failed (${/\w*Error: [^\n]*/.exec(r.stderr)?.[0] ?? `exit ${r.status}`})`;
   }
   const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
   const median = times[Math.floor((times.length - 1) / 2)]!;
