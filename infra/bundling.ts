@@ -50,15 +50,21 @@ export function bundlingOptions({ withTemplates, bundleSdk }: BundleChoice): Bun
     minify: true,
     sourceMap: true,
     sourcesContent: false,
-    ...(withTemplates && {
-      commandHooks: {
-        beforeBundling: () => [],
-        beforeInstall: () => [],
-        afterBundling: (inputDir: string, outputDir: string) => [`cp -R "${join(inputDir, 'templates')}" "${join(outputDir, 'templates')}"`],
-      },
-    }),
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir: string, outputDir: string) => [
+        ...(withTemplates ? [`cp -R "${join(inputDir, 'templates')}" "${join(outputDir, 'templates')}"`] : []),
+        // The Markdown engine (md4c in WebAssembly) loads its module from beside the bundle that renders articles.
+        `if grep -q "${MARKDOWN_WASM}" "${join(outputDir, 'index.mjs')}"; then cp "${join(inputDir, MARKDOWN_WASM_SOURCE)}" "${outputDir}/"; fi`,
+      ],
+    },
   };
 }
+
+/** The WebAssembly module of the Markdown engine, which a bundle that renders articles carries beside index.mjs. */
+export const MARKDOWN_WASM = 'md4w-small.wasm';
+const MARKDOWN_WASM_SOURCE = `node_modules/md4w/js/${MARKDOWN_WASM}`;
 
 /** The same build as esbuild options, for measuring bundles outside a synth (see tests/bench/bundles.ts). */
 export function esbuildOptions(entry: string, outfile: string, { bundleSdk }: Pick<BundleChoice, 'bundleSdk'>): BuildOptions {

@@ -1,4 +1,4 @@
-import { parseDocument, LineCounter, isMap, isScalar } from 'yaml';
+import { parseDocument, LineCounter, isMap, isScalar, visit } from 'yaml';
 import { z } from 'zod';
 import { SettingsError } from './errors.ts';
 import type { ContentSource } from './ports.ts';
@@ -74,19 +74,94 @@ export const settingsSchema = z.object({
 export type Settings = z.infer<typeof settingsSchema>;
 export type DigestSettings = Settings['digest'];
 
+/** Aliases may expand to at most this many nodes: a "billion laughs" document is refused, not expanded. */
+export const YAML_MAX_ALIAS_COUNT = 16;
+/** Collections may nest at most this deep (settings and front matter are a few levels). */
+export const YAML_MAX_DEPTH = 32;
+
+export type YamlRead =
+  | { ok: true; doc: ReturnType<typeof parseDocument>; counter: LineCounter; value: unknown }
+  | { ok: false; line: number | undefined; message: string };
+
+/** The deepest `[`/`{` nesting of flow collections, counted before the (recursive) parser runs. */
+function flowDepth(text: string): { depth: number; index: number } {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote) quote = '';
+      else if (c === '\\' && quote === '"') i++;
+    } else if ((c === '"' || c === "'") && /^[\s[{,:]?$/.test(text[i - 1] ?? '')) quote = c;
+    else if (c === '[' || c === '{') {
+      if (++depth > YAML_MAX_DEPTH) return { depth, index: i };
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  return { depth, index: -1 };
+}
+
+/** Nesting depth of a plain value, walked without recursion. */
+function valueDepth(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object' || node instanceof Date) continue;
+    max = Math.max(max, depth + 1);
+    if (max > YAML_MAX_DEPTH) return max;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return max;
+}
+
+/**
+ * Parses one YAML document with the limits above (aliases, depth) and duplicate keys refused.
+ * Problems come back as a 1-based line (when known) and a one-line message; nothing throws.
+ */
+export function readYaml(text: string, where = ''): YamlRead {
+  const yaml = where ? `YAML ${where}` : 'YAML';
+  const counter = new LineCounter();
+  const lineAt = (offset: number) => counter.linePos(offset).line;
+  const flow = flowDepth(text);
+  if (flow.index >= 0) {
+    const line = text.slice(0, flow.index).split('\n').length;
+    return { ok: false, line, message: `${yaml} nests deeper than ${YAML_MAX_DEPTH} levels` };
+  }
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    return { ok: false, line: lineAt(first.pos[0]) || undefined, message: `invalid ${yaml}: ${first.message.split('\n')[0]}` };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/alias/i.test(message)) {
+      let line: number | undefined;
+      visit(doc, {
+        Alias(_, node) {
+          line = node.range ? lineAt(node.range[0]) : undefined;
+          return visit.BREAK;
+        },
+      });
+      return { ok: false, line, message: `${yaml} has aliases that expand to too many values (at most ${YAML_MAX_ALIAS_COUNT}): write the values out` };
+    }
+    return { ok: false, line: undefined, message: `invalid ${yaml}: ${message.split('\n')[0]}` };
+  }
+  if (valueDepth(value) > YAML_MAX_DEPTH) return { ok: false, line: undefined, message: `${yaml} nests deeper than ${YAML_MAX_DEPTH} levels` };
+  return { ok: true, doc, counter, value };
+}
+
 /**
  * Parses and validates the publication settings (YAML). Every problem is reported as
  * `file:line: field: message` in one SettingsError.
  */
 export function parseSettings(text: string, file = SETTINGS_FILE): Settings {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const line = lineCounter.linePos(first.pos[0]).line;
-    throw new SettingsError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${first.message.split('\n')[0]}`);
-  }
-  const result = settingsSchema.safeParse(doc.toJS() ?? {});
+  const read = readYaml(text);
+  if (!read.ok) throw new SettingsError(`${file}${read.line ? `:${read.line}` : ''}: ${read.message}`);
+  const { doc, counter: lineCounter } = read;
+  const result = settingsSchema.safeParse(read.value ?? {});
   if (result.success) return result.data;
   const messages = result.error.issues.map((issue) => {
     const path = issue.path.map(String);

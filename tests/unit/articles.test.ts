@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseCalendarDateTime } from '../../functions/core/articles/dates.ts';
+import { frontMatterSchema } from '../../functions/core/articles/frontmatter.ts';
 import { loadArticles } from '../../functions/core/articles/load.ts';
 import { formatProblem } from '../../functions/core/articles/types.ts';
 import { articleText, contentFile, testSettings } from '../helpers/factories.ts';
@@ -150,5 +152,32 @@ describe('bad input: each is reported as file:line and nothing else is lost', ()
 
   it('an empty content directory gives no articles and no problems', () => {
     expect(load([])).toEqual({ articles: [], problems: [], warnings: [], skipped: [] });
+  });
+});
+
+describe('calendar dates', () => {
+  it('turns an ISO 8601 date-time with an offset into its instant, for any year', () => {
+    expect(parseCalendarDateTime('2024-02-29T23:30:00-02:30')).toEqual({ ok: true, date: new Date('2024-03-01T02:00:00.000Z') });
+    expect(parseCalendarDateTime('0099-12-31T00:00:00.1234Z')).toMatchObject({ ok: true });
+    const early = parseCalendarDateTime('0099-12-31T00:00:00.1234Z');
+    expect(early.ok && early.date.toISOString()).toBe('0099-12-31T00:00:00.123Z');
+  });
+
+  it.each([
+    ['2024-02-30T09:00:00Z', '"2024-02-30T09:00:00Z" is not a real date: February 2024 has 29 days'],
+    ['2100-02-29T09:00:00Z', '"2100-02-29T09:00:00Z" is not a real date: February 2100 has 28 days'],
+    ['2024-06-31T09:00:00+01:00', '"2024-06-31T09:00:00+01:00" is not a real date: June 2024 has 30 days'],
+    ['2024-06-30T24:00:00Z', '"2024-06-30T24:00:00Z" is not a real time: hours run from 00 to 23 (write 00:00 of the next day)'],
+    ['2024-06-30T10:00:00+2400', '"2024-06-30T10:00:00+2400" has no real offset: it must lie between -23:59 and +23:59'],
+    ['tomorrow', '"tomorrow" is not an ISO 8601 date-time with an offset, e.g. 2024-11-20T09:00:00+09:00'],
+  ])('refuses %s', (text, message) => {
+    expect(parseCalendarDateTime(text)).toEqual({ ok: false, message });
+  });
+
+  it('the front-matter schema (also behind `import --date`) names the field', () => {
+    const check = frontMatterSchema.safeParse({ title: 'T', date: '2023-02-29T09:00:00Z' });
+    expect(check.success).toBe(false);
+    const issue = check.error!.issues[0]!;
+    expect(`--${issue.path.join('.')}: ${issue.message}`).toBe('--date: "2023-02-29T09:00:00Z" is not a real date: February 2023 has 28 days');
   });
 });

@@ -1,10 +1,12 @@
 import type { Settings } from '../settings.ts';
 import { articleId, articleUrl } from '../urls.ts';
 import { parseFrontMatter } from './frontmatter.ts';
-import { htmlToPlainText, markdownToHtml, sanitizeArticleHtml, truncateAtWord } from './html.ts';
+import { firstParagraphText, headOfHtml, htmlToPlainText, publishableUrl, sanitizeArticleHtml, truncateAtWord } from './html.ts';
+import { entryIdProblem } from './ids.ts';
+import { markdownToHtml } from './markdown.ts';
+import { MAX_NESTING, nestsDeeperThan } from './nesting.ts';
 import { slugify } from './slug.ts';
 import type { Article, ContentFile, ContentProblem } from './types.ts';
-import { Lexer } from 'marked';
 
 export type ParseResult =
   | { ok: true; article: Article; warnings: ContentProblem[] }
@@ -12,6 +14,9 @@ export type ParseResult =
 
 // C0 controls other than tab, LF and CR, DEL, and the noncharacters XML 1.0 forbids.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g;
+// Bidirectional embeddings, overrides and isolates: in a plain-text field they can make a title or
+// a tag read as something else (and reach mail subjects); marks such as U+200E stay.
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/g;
 
 function lineAt(text: string, index: number): number {
   let line = 1;
@@ -45,14 +50,23 @@ function decodeUtf8(file: ContentFile): { ok: true; text: string } | { ok: false
   }
 }
 
-function firstParagraphText(markdown: string): string {
-  for (const token of Lexer.lex(markdown)) {
-    if (token.type === 'paragraph') {
-      const text = htmlToPlainText(markdownToHtml(token.raw));
-      if (text) return text;
-    }
+/**
+ * The first line of `body` at which its HTML nests too deeply: doubling prefixes, then halving, so
+ * only a refused article pays for the search (a few renders of at most twice the prefix).
+ */
+function lineWhereNestingExceeds(body: string): number {
+  const lines = body.split('\n');
+  const over = (count: number) => nestsDeeperThan(markdownToHtml(lines.slice(0, count).join('\n')));
+  let high = 1;
+  while (high < lines.length && !over(high)) high *= 2;
+  high = Math.min(high, lines.length);
+  let low = Math.floor(high / 2);
+  while (high - low > 1) {
+    const middle = (low + high) >> 1;
+    if (over(middle)) high = middle;
+    else low = middle;
   }
-  return '';
+  return high;
 }
 
 /** Turns one content file (Markdown with YAML front matter) into an Article, or names what is wrong with it. */
@@ -61,6 +75,7 @@ export function parseArticle(file: ContentFile, settings: Settings): ParseResult
     ok: false,
     problem: { file: file.path, line, message },
   });
+  if (file.unreadable !== undefined) return fail(undefined, file.unreadable);
   if (file.bytes.length > settings.maxArticleBytes) {
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
     return fail(undefined, `article is ${mb(file.bytes.length)}, over the ${mb(settings.maxArticleBytes)} limit (maxArticleBytes in ${'publication.yaml'})`);
@@ -68,16 +83,13 @@ export function parseArticle(file: ContentFile, settings: Settings): ParseResult
   const decoded = decodeUtf8(file);
   if (!decoded.ok) return decoded;
   const warnings: ContentProblem[] = [];
+  const warn = (line: number | undefined, message: string) => warnings.push({ file: file.path, line, message });
   let text = decoded.text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const control = CONTROL.exec(text);
   CONTROL.lastIndex = 0;
   if (control) {
     const count = text.match(CONTROL)?.length ?? 0;
-    warnings.push({
-      file: file.path,
-      line: lineAt(text, control.index),
-      message: `removed ${count} control character${count === 1 ? '' : 's'} that feeds cannot carry`,
-    });
+    warn(lineAt(text, control.index), `removed ${count} control character${count === 1 ? '' : 's'} that feeds cannot carry`);
     text = text.replace(CONTROL, '');
   }
 
@@ -86,8 +98,10 @@ export function parseArticle(file: ContentFile, settings: Settings): ParseResult
   const fm = front.data;
   const clean = (field: string, value: string): string => {
     const cleaned = value.replace(CONTROL, '');
-    if (cleaned !== value) warnings.push({ file: file.path, line: undefined, message: `${field}: removed control characters that feeds cannot carry` });
-    return cleaned;
+    if (cleaned !== value) warn(undefined, `${field}: removed control characters that feeds cannot carry`);
+    const plain = cleaned.replace(BIDI_CONTROL, '');
+    if (plain !== cleaned) warn(front.lineOfKey(field), `${field}: removed bidirectional override characters`);
+    return plain;
   };
   fm.title = clean('title', fm.title);
   if (fm.summary) fm.summary = clean('summary', fm.summary);
@@ -97,25 +111,36 @@ export function parseArticle(file: ContentFile, settings: Settings): ParseResult
   const slug = fm.slug ?? (slugify(fm.title) || slugify(stem));
   if (!slug) return fail(2, 'cannot derive a slug from the title or file name: add `slug: some-words`');
   const url = articleUrl(settings.siteUrl, slug);
-  const html = sanitizeArticleHtml(markdownToHtml(front.body), url);
-  const summary = truncateAtWord(fm.summary ?? (firstParagraphText(front.body) || htmlToPlainText(html)), 300);
-  let image: string | undefined;
-  if (fm.image) {
-    try {
-      image = new URL(fm.image, url).toString();
-    } catch {
-      return fail(undefined, `image: ${JSON.stringify(fm.image)} is not a URL`);
-    }
+
+  let rendered: string;
+  try {
+    rendered = markdownToHtml(front.body);
+  } catch (error) {
+    return fail(front.bodyLine, `the Markdown could not be rendered (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (fm.updated && fm.updated < fm.date) {
-    warnings.push({ file: file.path, line: undefined, message: 'updated is earlier than date; using date' });
+  if (nestsDeeperThan(rendered)) {
+    const line = front.bodyLine + lineWhereNestingExceeds(front.body) - 1;
+    return fail(line, `nests deeper than ${MAX_NESTING} levels (blockquotes, lists, emphasis or HTML elements inside one another): flatten it`);
   }
+  const html = sanitizeArticleHtml(rendered, url);
+  // Plain text from the same rendering; a body without paragraphs gives the text of its start.
+  const derived = firstParagraphText(html) || htmlToPlainText(headOfHtml(html, 32 * 1024));
+  const summary = truncateAtWord(fm.summary ?? derived, 300);
+
+  const image = publishableUrl(fm.image, url, 'image');
+  if (fm.image && !image) {
+    warn(front.lineOfKey('image'), `image: ${JSON.stringify(fm.image.slice(0, 80))} is not an http(s) URL; the article is published without its lead image`);
+  }
+  if (fm.updated && fm.updated < fm.date) warn(front.lineOfKey('updated'), 'updated is earlier than date; using date');
   const updated = fm.updated && fm.updated > fm.date ? fm.updated : fm.date;
+  const id = fm.id ?? articleId(settings.siteUrl, fm.date, stem);
+  const idProblem = fm.id ? undefined : entryIdProblem(id);
+  if (idProblem) return fail(undefined, `the id made from the site's host and the file name, ${idProblem}: set \`id:\` to a tag URI`);
   return {
     ok: true,
     warnings,
     article: {
-      id: fm.id ?? articleId(settings.siteUrl, fm.date, stem),
+      id,
       slug,
       title: fm.title.replace(/\s+/g, ' '),
       date: fm.date,

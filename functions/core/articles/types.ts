@@ -1,6 +1,6 @@
 /** One published piece, as every output (feeds, pages, digest) sees it. */
 export interface Article {
-  /** Permanent id (tag URI); never changes when the article is edited. */
+  /** Permanent id: a tag URI (RFC 4151) or an absolute http(s) URL; never changes when the article is edited. */
   id: string;
   slug: string;
   /** Plain text. */
@@ -10,10 +10,10 @@ export interface Article {
   /** Last substantive edit; equals `date` when never updated. */
   updated: Date;
   author: string | undefined;
-  /** Plain text, about 300 characters. */
+  /** Plain text (markup in it is text, never live), about 300 characters. */
   summary: string;
   tags: string[];
-  /** Absolute image URL. */
+  /** Absolute http(s) URL of the lead image; a front-matter `image:` outside that policy is dropped with a warning. */
   image: string | undefined;
   /** Sanitised HTML with absolute URLs. */
   html: string;
@@ -40,4 +40,6 @@ export interface ContentFile {
   /** Path relative to the content directory, with forward slashes. */
   path: string;
   bytes: Uint8Array;
+  /** Set when the file could not be read safely (why, in one line); `bytes` is then empty. */
+  unreadable?: string;
 }

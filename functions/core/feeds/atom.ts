@@ -1,23 +1,51 @@
-import { escapeHtml } from '../articles/html.ts';
 import type { Article } from '../articles/types.ts';
 import type { Settings } from '../settings.ts';
-import { baseItem, cdataSafe, newFeed } from './model.ts';
+import { feedUrls } from '../urls.ts';
+import { GENERATOR, newestUpdate } from './model.ts';
+import { buildXml, plainTextAsHtml, type XmlNode } from './xml.ts';
 
 /**
- * Atom 1.0. The `feed` library marks titles and summaries `type="html"`, so plain text is
- * HTML-escaped first: a title "A & <B>" reaches the reader as exactly that text.
+ * Atom 1.0. Titles and summaries are plain text sent as `type="html"`, so they are HTML-escaped
+ * first: a title "A & <B>" reaches the reader as exactly that text. Written with an XML builder:
+ * the `feed` package escapes only `&` in attribute values (a tag `a<b` made the document not
+ * well-formed) and refuses ids that are not URLs.
  */
 export function renderAtom(settings: Settings, articles: Article[]): string {
-  const feed = newFeed(settings, articles);
-  for (const article of articles) {
-    feed.addItem({
-      ...baseItem(article),
-      title: cdataSafe(escapeHtml(article.title)),
-      description: cdataSafe(escapeHtml(article.summary)),
-      content: cdataSafe(article.html),
-      author: [{ name: article.author ?? settings.author.name }],
-      category: article.tags.map((term) => ({ term })),
-    });
-  }
-  return feed.atom1();
+  const person = (name: string): XmlNode => ({ name });
+  const entry = (article: Article): XmlNode => ({
+    title: { '@type': 'html', '#text': plainTextAsHtml(article.title) },
+    id: article.id,
+    link: { '@rel': 'alternate', '@type': 'text/html', '@href': article.url },
+    updated: article.updated.toISOString(),
+    published: article.date.toISOString(),
+    // Atom asks for neither to be blank: an empty body has the alternate link only.
+    ...(article.summary ? { summary: { '@type': 'html', '#text': plainTextAsHtml(article.summary) } } : {}),
+    ...(article.html ? { content: { '@type': 'html', '#text': article.html } } : {}),
+    author: person(article.author ?? settings.author.name),
+    category: article.tags.map((term) => ({ '@term': term })),
+  });
+  const author: XmlNode = {
+    name: settings.author.name,
+    ...(settings.author.email ? { email: settings.author.email } : {}),
+    uri: settings.siteUrl,
+  };
+  const doc: XmlNode = {
+    feed: {
+      '@xmlns': 'http://www.w3.org/2005/Atom',
+      '@xml:lang': settings.language,
+      id: settings.siteUrl,
+      title: settings.title,
+      subtitle: settings.description,
+      updated: newestUpdate(articles).toISOString(),
+      generator: GENERATOR,
+      author,
+      link: [
+        { '@rel': 'alternate', '@type': 'text/html', '@href': settings.siteUrl },
+        { '@rel': 'self', '@type': 'application/atom+xml', '@href': feedUrls(settings.siteUrl).atom },
+      ],
+      rights: settings.copyright,
+      entry: articles.map(entry),
+    },
+  };
+  return buildXml(doc);
 }

@@ -1,64 +1,60 @@
 import type { Article } from '../articles/types.ts';
 import type { Settings } from '../settings.ts';
 import { feedUrls } from '../urls.ts';
-import { baseItem, newFeed } from './model.ts';
+
+interface JsonFeedAuthor {
+  name: string;
+  url?: string;
+}
 
 interface JsonFeedItem {
   id: string;
-  url?: string;
-  title?: string;
-  content_html?: string;
-  summary?: string;
+  url: string;
+  title: string;
+  content_html: string;
+  summary: string;
   image?: string;
-  date_published?: string;
+  date_published: string;
   date_modified?: string;
-  authors?: { name: string }[];
-  author?: { name: string };
+  authors: JsonFeedAuthor[];
+  /** JSON Feed 1.0, for older readers. */
+  author: JsonFeedAuthor;
   tags?: string[];
-  language?: string;
 }
 
 /**
- * JSON Feed 1.1. The `feed` library writes version 1 and drops `date_published` unless told; this sets
- * the 1.1 version URL, `language`, `authors` (keeping the 1.0 `author` for older readers),
- * `date_published` always and `date_modified` only when the article was updated.
+ * JSON Feed 1.1, written with JSON.stringify: the `feed` package writes version 1 and drops
+ * `date_published` and `language`. `authors` with the 1.0 `author` kept for older readers,
+ * `date_published` always, `date_modified` only when the article was updated.
  */
 export function renderJsonFeed(settings: Settings, articles: Article[]): string {
-  const feed = newFeed(settings, articles);
-  for (const article of articles) {
-    feed.addItem({ ...baseItem(article), description: article.summary, content: article.html });
-  }
-  const doc = JSON.parse(feed.json1()) as Record<string, unknown> & { items: JsonFeedItem[] };
-  const author = { name: settings.author.name, url: settings.siteUrl };
-  const byId = new Map(articles.map((a) => [a.id, a]));
-  const items = doc.items.map((item): JsonFeedItem => {
-    const article = byId.get(item.id)!;
-    const name = article.author ?? settings.author.name;
-    const out: JsonFeedItem = {
+  const item = (article: Article): JsonFeedItem => {
+    const author = { name: article.author ?? settings.author.name };
+    return {
       id: article.id,
       url: article.url,
       title: article.title,
       content_html: article.html,
       summary: article.summary,
+      ...(article.image ? { image: article.image } : {}),
       date_published: article.date.toISOString(),
+      ...(article.updated.getTime() !== article.date.getTime() ? { date_modified: article.updated.toISOString() } : {}),
+      authors: [author],
+      author,
+      ...(article.tags.length > 0 ? { tags: article.tags } : {}),
     };
-    if (article.updated.getTime() !== article.date.getTime()) out.date_modified = article.updated.toISOString();
-    if (article.image) out.image = article.image;
-    out.authors = [{ name }];
-    out.author = { name };
-    if (article.tags.length > 0) out.tags = article.tags;
-    return out;
-  });
-  const result = {
+  };
+  const author = { name: settings.author.name, url: settings.siteUrl };
+  const doc = {
     version: 'https://jsonfeed.org/version/1.1',
-    title: doc.title,
+    title: settings.title,
     home_page_url: settings.siteUrl,
     feed_url: feedUrls(settings.siteUrl).json,
     description: settings.description,
     language: settings.language,
     authors: [author],
     author,
-    items,
+    items: articles.map(item),
   };
-  return `${JSON.stringify(result, null, 2)}\n`;
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -1,40 +1,57 @@
-import { randomUUID } from 'node:crypto';
 import type { Article } from '../articles/types.ts';
 import type { Settings } from '../settings.ts';
-import { baseItem, cdataSafe, newFeed } from './model.ts';
+import { feedUrls } from '../urls.ts';
+import { GENERATOR, newestUpdate } from './model.ts';
+import { buildXml, plainTextAsHtml, xmlText, type XmlNode } from './xml.ts';
 
 /**
  * Plain text as the RSS Best Practices Profile asks: `&`, `<` and `>` as hexadecimal character
  * references, the form the widest range of aggregators shows literally.
  */
 export function rssPlainText(text: string): string {
-  return text.replace(/[&<>]/g, (c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`);
+  return xmlText(text).replace(/&(amp|lt|gt);/g, (_, name: string) => ({ amp: '&#x26;', lt: '&#x3C;', gt: '&#x3E;' })[name]!);
 }
 
+// Elements that hold plain text (the rest hold HTML, URLs, dates or codes).
+const PLAIN_TEXT = new Set(['title', 'category', 'dc:creator', 'copyright', 'generator']);
+
 /**
- * RSS 2.0 with full content in `content:encoded`, the summary in `description`, a permanent
- * `guid isPermaLink="false"`, the first publication time as `pubDate` (RFC 822), the author as
- * `dc:creator` (RSS `author` must be an e-mail address) and an `atom:link rel="self"`.
- * Item titles are plain text: the `feed` library wraps them in CDATA, so each is written through a
- * placeholder and replaced by its character-reference form.
+ * RSS 2.0 with full content in `content:encoded`, the summary in `description` (HTML, so its text is
+ * escaped once more), a permanent `guid isPermaLink="false"`, the first publication time as `pubDate`
+ * (RFC 822), the author as `dc:creator` (RSS `author` must be an e-mail address) and an
+ * `atom:link rel="self"`. Written with an XML builder: the `feed` package writes titles as CDATA
+ * (the Best Practices Profile asks for character references) and leaves attribute values unescaped.
  */
 export function renderRss(settings: Settings, articles: Article[]): string {
-  const feed = newFeed(settings, articles, { feed: undefined, docs: 'https://www.rssboard.org/rss-specification' });
-  const nonce = randomUUID();
-  const placeholder = (i: number) => `rss-title-${nonce}-${i}`;
-  articles.forEach((article, i) => {
-    feed.addItem({
-      ...baseItem(article),
-      title: placeholder(i),
-      description: cdataSafe(article.summary),
-      content: cdataSafe(article.html),
-      category: article.tags.map((name) => ({ name })),
-      extensions: [{ name: 'dc:creator', objects: { _text: article.author ?? settings.author.name } }],
-    });
+  const item = (article: Article): XmlNode => ({
+    title: article.title,
+    link: article.url,
+    guid: { '@isPermaLink': 'false', '#text': article.id },
+    pubDate: article.date.toUTCString(),
+    description: plainTextAsHtml(article.summary),
+    'content:encoded': article.html,
+    category: article.tags,
+    'dc:creator': article.author ?? settings.author.name,
   });
-  return feed
-    .rss2()
-    .replace(new RegExp(`<title><!\\[CDATA\\[rss-title-${nonce}-(\\d+)\\]\\]></title>`, 'g'), (_, i: string) => {
-      return `<title>${rssPlainText(articles[Number(i)]!.title)}</title>`;
-    });
+  const doc: XmlNode = {
+    rss: {
+      '@version': '2.0',
+      '@xmlns:dc': 'http://purl.org/dc/elements/1.1/',
+      '@xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
+      '@xmlns:atom': 'http://www.w3.org/2005/Atom',
+      channel: {
+        title: settings.title,
+        link: settings.siteUrl,
+        description: plainTextAsHtml(settings.description),
+        lastBuildDate: newestUpdate(articles).toUTCString(),
+        docs: 'https://www.rssboard.org/rss-specification',
+        generator: GENERATOR,
+        language: settings.language,
+        copyright: settings.copyright,
+        'atom:link': { '@href': feedUrls(settings.siteUrl).rss, '@rel': 'self', '@type': 'application/rss+xml' },
+        item: articles.map(item),
+      },
+    },
+  };
+  return buildXml(doc, (element, value) => (PLAIN_TEXT.has(element) ? rssPlainText(value) : xmlText(value)));
 }

@@ -1,6 +1,7 @@
-import { Feed } from 'feed';
 import Mustache from 'mustache';
 import { escapeHtml } from '../escape.ts';
+import { GENERATOR } from '../feeds/model.ts';
+import { buildXml, plainTextAsHtml, type XmlNode } from '../feeds/xml.ts';
 import { formatLongDate } from '../digest/dates.ts';
 import type { SiteOutput } from '../ports.ts';
 import type { Settings } from '../settings.ts';
@@ -91,43 +92,45 @@ export function renderIssueIndex(input: ArchiveInput): string {
   return renderPage(templates, settings, `Past issues · ${settings.title}`, '../', body, siteUrlFor(settings.siteUrl, ARCHIVE_PATHS.index));
 }
 
-/** The Atom feed of issues: one entry per issue, linking its archive page. */
+/** The Atom feed of issues: one entry per issue, linking its archive page (written as feeds/atom.ts writes articles). */
 export function renderIssueFeed(input: Omit<ArchiveInput, 'templates'>): string {
   const { settings, issues } = input;
   const host = new URL(settings.siteUrl).hostname;
-  const feedUrl = siteUrlFor(settings.siteUrl, ARCHIVE_PATHS.feed);
+  const index = siteUrlFor(settings.siteUrl, ARCHIVE_PATHS.index);
   const updated = issues.reduce((newest, i) => Math.max(newest, (i.sentAt ?? i.createdAt).getTime()), Date.UTC(2000, 0, 1));
-  const feed = new Feed({
-    id: siteUrlFor(settings.siteUrl, ARCHIVE_PATHS.index),
-    title: `${settings.title}: past issues`,
-    description: `Every issue of the ${settings.title} email digest`,
-    link: siteUrlFor(settings.siteUrl, ARCHIVE_PATHS.index),
-    language: settings.language,
-    copyright: settings.copyright,
-    updated: new Date(updated),
-    generator: 'newsletter-publisher',
-    feedLinks: { atom: feedUrl },
-    author: { name: settings.author.name, link: settings.siteUrl },
-  });
-  for (const issue of issues) {
-    const list = issue.articles
-      .map((a) => {
-        const linked = input.published === undefined || input.published.has(a.id);
-        const title = escapeHtml(a.title);
-        return `<li>${linked ? `<a href="${escapeHtml(siteUrlFor(settings.siteUrl, a.path))}">${title}</a>` : title}: ${escapeHtml(a.summary)}</li>`;
-      })
-      .join('');
-    feed.addItem({
-      // Atom titles are marked type="html" by the library: plain text is escaped first.
-      title: escapeHtml(issue.subject),
-      id: `tag:${host},${issue.scheduledFor.toISOString().slice(0, 10)}:issues/${issue.id}`,
-      link: issueArchiveUrl(settings.siteUrl, issue.id),
-      date: issue.sentAt ?? issue.createdAt,
-      published: issue.scheduledFor,
-      content: `<ol>${list}</ol>`,
+  const entry = (issue: IssueSummary): XmlNode => {
+    const items = issue.articles.map((a) => {
+      const linked = input.published === undefined || input.published.has(a.id);
+      const title = escapeHtml(a.title);
+      return `<li>${linked ? `<a href="${escapeHtml(siteUrlFor(settings.siteUrl, a.path))}">${title}</a>` : title}: ${escapeHtml(a.summary)}</li>`;
     });
-  }
-  return feed.atom1();
+    return {
+      title: { '@type': 'html', '#text': plainTextAsHtml(issue.subject) },
+      id: `tag:${host},${issue.scheduledFor.toISOString().slice(0, 10)}:issues/${issue.id}`,
+      link: { '@rel': 'alternate', '@type': 'text/html', '@href': issueArchiveUrl(settings.siteUrl, issue.id) },
+      updated: (issue.sentAt ?? issue.createdAt).toISOString(),
+      published: issue.scheduledFor.toISOString(),
+      content: { '@type': 'html', '#text': `<ol>${items.join('')}</ol>` },
+    };
+  };
+  return buildXml({
+    feed: {
+      '@xmlns': 'http://www.w3.org/2005/Atom',
+      '@xml:lang': settings.language,
+      id: index,
+      title: `${settings.title}: past issues`,
+      subtitle: `Every issue of the ${settings.title} email digest`,
+      updated: new Date(updated).toISOString(),
+      generator: GENERATOR,
+      author: { name: settings.author.name, uri: settings.siteUrl },
+      link: [
+        { '@rel': 'alternate', '@type': 'text/html', '@href': index },
+        { '@rel': 'self', '@type': 'application/atom+xml', '@href': siteUrlFor(settings.siteUrl, ARCHIVE_PATHS.feed) },
+      ],
+      rights: settings.copyright,
+      entry: issues.map(entry),
+    },
+  });
 }
 
 /** Writes the archive: every issue's page, the index and the feed. Returns the paths written. */
