@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 
 /** The largest address RFC 5321 allows in a path, and its parts. */
 const MAX_ADDRESS = 254;
@@ -22,6 +22,13 @@ export type AddressResult = { ok: true; email: string } | { ok: false; reason: s
 const refuse = (reason: string): AddressResult => ({ ok: false, reason });
 const codePoint = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
+/** An `xn--` label must be punycode that decodes, and encodes back to itself. */
+function validALabel(label: string): boolean {
+  if (!label.startsWith('xn--')) return true;
+  const unicode = domainToUnicode(label);
+  return unicode !== '' && unicode !== label && domainToASCII(unicode) === label;
+}
+
 /** The domain in ASCII (lower case; an internationalised one as punycode), or a reason it cannot be one. */
 function asciiDomain(domain: string): { ok: true; domain: string } | { ok: false; reason: string } {
   let ascii = domain.toLowerCase();
@@ -29,9 +36,8 @@ function asciiDomain(domain: string): { ok: true; domain: string } | { ok: false
     if (!IDN.test(domain)) return { ok: false, reason: 'that does not look like an email address' };
     ascii = domainToASCII(domain);
     if (ascii === '') return { ok: false, reason: `the domain "${domain}" is not a valid internationalised domain name` };
-  } else if (ascii.split('.').some((label) => label.startsWith('xn--')) && domainToASCII(ascii) === '') {
-    return { ok: false, reason: `the domain "${domain}" is not a valid internationalised domain name` };
   }
+  if (!ascii.split('.').every(validALabel)) return { ok: false, reason: `the domain "${domain}" is not a valid internationalised domain name` };
   const labels = ascii.split('.');
   if (labels.length < 2 || !labels.every((label) => LABEL.test(label)) || !TLD.test(labels.at(-1)!)) {
     return { ok: false, reason: 'that does not look like an email address' };
