@@ -1,4 +1,4 @@
-import { openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { issueIdFor } from '../core/issue/id.ts';
 import type { IssueSummary } from '../core/issue/types.ts';
@@ -8,6 +8,8 @@ import { planIssue, scheduledIssueTime, type PlanResult } from '../core/sending/
 import type { BatchMessage } from '../core/sending/types.ts';
 import { buildDeliverDeps, POLICY } from '../wiring/services.ts';
 import { buildPlanDeps } from '../wiring/services-render.ts';
+import { DataDirError } from '../wiring/data-errors.ts';
+import { createFileExclusive, processAlive, readStateText } from '../wiring/state-file.ts';
 import type { System } from '../wiring/system.ts';
 
 export interface SendProgress {
@@ -39,28 +41,24 @@ export class SendLockedError extends Error {
   override name = 'SendLockedError';
 }
 
-/** One send at a time on this machine: a lock file holding the owner's pid (a dead owner's lock is taken over). */
+/**
+ * One send at a time on this machine: a lock file holding the owner's pid, created atomically. A dead
+ * owner's lock is taken over; a lock that does not hold a pid is an error naming it (never replaced).
+ */
 function acquireLock(dataDir: string): () => void {
   const file = join(dataDir, 'send.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(file, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(readFileSync(file, 'utf8'));
-      let running = false;
-      try {
-        process.kill(owner, 0);
-        running = owner !== process.pid || attempt > 0;
-      } catch {
-        running = false;
-      }
-      if (running) throw new SendLockedError(`another send is running (process ${owner}); wait for it to finish, then run send again`);
-      rmSync(file, { force: true });
+    if (createFileExclusive(file, String(process.pid))) return () => rmSync(file, { force: true });
+    const text = readStateText(file);
+    if (text === undefined) continue;
+    const owner = Number(text.trim());
+    if (!/^\d+$/.test(text.trim()) || owner <= 0) {
+      throw new DataDirError('damaged', file, `${file} does not hold a process id: delete it if no newsletter send is running`);
     }
+    if (processAlive(owner) && (owner !== process.pid || attempt > 0)) {
+      throw new SendLockedError(`another send is running (process ${owner}); wait for it to finish, then run send again`);
+    }
+    rmSync(file, { force: true });
   }
   throw new SendLockedError('could not take the send lock');
 }

@@ -89,7 +89,14 @@ describe('newsletter send (embedded store and outbox)', () => {
       sleeper.kill();
       await gone;
     }
+    // A lock that holds no process id is named, not taken over silently.
+    writeFileSync(join(cwd, '.data/send.lock'), 'garbage');
+    const damaged = runCli(['send', '--at', '2024-11-25T00:00:00Z'], { cwd });
+    expect(damaged.status).toBe(1);
+    expect(damaged.stderr).toMatch(/send\.lock does not hold a process id: delete it if no newsletter send is running\n$/);
+    expect(outbox(cwd)).toEqual([]);
     // A lock left by a process that is gone is taken over.
+    writeFileSync(join(cwd, '.data/send.lock'), String(sleeper.pid));
     const after = runCli(['send', '--at', '2024-11-25T00:00:00Z'], { cwd });
     expect(after.status).toBe(0);
     expect(outbox(cwd)).toHaveLength(1);
