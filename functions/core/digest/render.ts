@@ -134,7 +134,10 @@ export async function renderDigest(input: DigestInput): Promise<IssueContent> {
   };
   const fits = (html: string) => Buffer.byteLength(html) <= HTML_BUDGET_BYTES;
 
-  let layout: Layout = { mode: settings.digest.mode, cards: articles.length };
+  // Articles whose HTML alone is over the budget could never fit in full: they are not rendered in full at all
+  // (MJML and the text conversion take long on megabytes of HTML).
+  const tooBigForFull = articles.reduce((sum, a) => sum + Buffer.byteLength(a.html), 0) > HTML_BUDGET_BYTES;
+  let layout: Layout = { mode: tooBigForFull ? 'summary' : settings.digest.mode, cards: articles.length };
   let html = await render(layout);
   if (!fits(html) && layout.mode === 'full') {
     layout = { mode: 'summary', cards: articles.length };
