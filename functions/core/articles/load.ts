@@ -1,5 +1,5 @@
 import type { Settings } from '../settings.ts';
-import { parseArticle } from './parse.ts';
+import { parseArticle, type ParseResult } from './parse.ts';
 import type { Article, ContentFile, ContentProblem } from './types.ts';
 
 export interface Skipped {
@@ -8,9 +8,9 @@ export interface Skipped {
   date: Date;
 }
 
-export interface LoadedContent {
+export interface LoadedContent<A = Article> {
   /** Published articles, newest first. */
-  articles: Article[];
+  articles: A[];
   /** Files left out because they are broken; each names the file and line. */
   problems: ContentProblem[];
   /** Files that were fixed up and kept. */
@@ -23,17 +23,42 @@ export function isArticleFile(path: string): boolean {
   return /^articles\/.+\.(md|markdown)$/i.test(path);
 }
 
+/** The files a build looks at: article files, and anything under `articles/` that could not be read. */
+export function isArticleCandidate(file: { path: string; unreadable?: string | undefined }): boolean {
+  return isArticleFile(file.path) || (file.unreadable !== undefined && file.path.startsWith('articles/'));
+}
+
+/** Parses one article file, or reports why it could not be read. */
+export function parseContentFile(file: ContentFile, settings: Settings): ParseResult {
+  if (file.unreadable !== undefined) return { ok: false, problem: { file: file.path, line: undefined, message: file.unreadable } };
+  return parseArticle(file, settings);
+}
+
+/** A parse result whose article may be held in another shape (e.g. a cached one without its html). */
+export type ParsedAs<A> = { ok: true; article: A; warnings: ContentProblem[] } | { ok: false; problem: ContentProblem };
+
+function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
 /**
- * Parses every article file, reports each broken one and leaves it out, and returns the published
- * articles newest first. Drafts and future-dated articles are listed as skipped, never published.
+ * Parses every article file, reports each broken or unreadable one and leaves it out, and returns the
+ * published articles newest first. Drafts and future-dated articles are listed as skipped, never published.
  */
 export function loadArticles(files: Iterable<ContentFile>, settings: Settings, now: Date): LoadedContent {
-  const sorted = [...files].filter((f) => isArticleFile(f.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
-  const out: LoadedContent = { articles: [], problems: [], warnings: [], skipped: [] };
+  const parsed = [...files].filter(isArticleCandidate).sort(byPath).map((file) => ({ path: file.path, result: parseContentFile(file, settings) }));
+  return assembleArticles(parsed, now);
+}
+
+/**
+ * The published set from parse results given in path order: duplicate slugs and ids reported (the
+ * first file keeps its own), drafts and articles dated after `now` skipped, the rest newest first.
+ */
+export function assembleArticles<A extends Omit<Article, 'html'>>(parsed: Iterable<{ path: string; result: ParsedAs<A> }>, now: Date): LoadedContent<A> {
+  const out: LoadedContent<A> = { articles: [], problems: [], warnings: [], skipped: [] };
   const slugOwners = new Map<string, string>();
   const idOwners = new Map<string, string>();
-  for (const file of sorted) {
-    const result = parseArticle(file, settings);
+  for (const { path, result } of parsed) {
     if (!result.ok) {
       out.problems.push(result.problem);
       continue;
@@ -41,19 +66,19 @@ export function loadArticles(files: Iterable<ContentFile>, settings: Settings, n
     const { article } = result;
     const slugOwner = slugOwners.get(article.slug);
     if (slugOwner) {
-      out.problems.push({ file: file.path, line: undefined, message: `duplicate slug "${article.slug}" (already used by ${slugOwner}): set a different \`slug:\`` });
+      out.problems.push({ file: path, line: undefined, message: `duplicate slug "${article.slug}" (already used by ${slugOwner}): set a different \`slug:\`` });
       continue;
     }
     const idOwner = idOwners.get(article.id);
     if (idOwner) {
-      out.problems.push({ file: file.path, line: undefined, message: `duplicate id "${article.id}" (already used by ${idOwner})` });
+      out.problems.push({ file: path, line: undefined, message: `duplicate id "${article.id}" (already used by ${idOwner})` });
       continue;
     }
-    slugOwners.set(article.slug, file.path);
-    idOwners.set(article.id, file.path);
+    slugOwners.set(article.slug, path);
+    idOwners.set(article.id, path);
     out.warnings.push(...result.warnings);
-    if (article.draft) out.skipped.push({ file: file.path, reason: 'draft', date: article.date });
-    else if (article.date > now) out.skipped.push({ file: file.path, reason: 'scheduled', date: article.date });
+    if (article.draft) out.skipped.push({ file: path, reason: 'draft', date: article.date });
+    else if (article.date > now) out.skipped.push({ file: path, reason: 'scheduled', date: article.date });
     else out.articles.push(article);
   }
   out.articles.sort((a, b) => b.date.getTime() - a.date.getTime() || (a.slug < b.slug ? -1 : 1));

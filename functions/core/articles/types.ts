@@ -40,4 +40,6 @@ export interface ContentFile {
   /** Path relative to the content directory, with forward slashes. */
   path: string;
   bytes: Uint8Array;
+  /** Set when the file could not be read safely; bytes is then empty. */
+  unreadable?: string;
 }
