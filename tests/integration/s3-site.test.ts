@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { S3ContentSource } from '../../functions/adapters/s3-content.ts';
@@ -15,7 +15,7 @@ import { lambdaContext, s3Event } from '../helpers/events.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { articleText, settingsYaml } from '../helpers/factories.ts';
 
-const BUCKETS = ['content', 'site', 'adapters'];
+const BUCKETS = ['content', 'site', 'adapters', 'content-again', 'site-again'];
 let server: ChildProcess;
 let directory: string;
 let s3: S3Client;
@@ -65,15 +65,15 @@ afterAll(() => {
 
 afterEach(() => useDeps(undefined));
 
-/** A second client for the same server that calls `onGet` before each GetObject (and may throw). */
-function watchedClient(onGet: (input: { Key?: string }) => void): S3Client {
+/** A second client for the same server that calls `onCommand` before each command (and may throw). */
+function watchedClient(onCommand: (input: { Key?: string; Bucket?: string }, command: string) => void): S3Client {
   const client = newClient();
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === 'GetObjectCommand') onGet(args.input as { Key?: string });
+      onCommand(args.input as { Key?: string }, context.commandName!);
       return next(args);
     },
-    { step: 'initialize', name: 'watchGets' },
+    { step: 'initialize', name: 'watchCommands' },
   );
   return client;
 }
@@ -124,7 +124,7 @@ describe('S3 content source', () => {
     await put('adapters', 'sized/articles/small.md', 'small');
     await put('adapters', 'sized/articles/huge.md', 'h'.repeat(3000));
     const gets: string[] = [];
-    const watched = watchedClient((input) => gets.push(String(input.Key)));
+    const watched = watchedClient((input, command) => command === 'GetObjectCommand' && gets.push(String(input.Key)));
     const files = await new S3ContentSource(watched, { bucket: 'adapters', prefix: 'sized' }).list({ maxBytes: 2048, limitName: 'maxArticleBytes' });
     expect(files.map((f) => [f.path, f.unreadable])).toEqual([
       ['articles/huge.md', '3 KB, over the 2 KB limit (maxArticleBytes): not read'],
@@ -137,8 +137,8 @@ describe('S3 content source', () => {
   it('reports an object it cannot read as that file\'s problem and reads the others', async () => {
     await put('adapters', 'flaky/articles/a.md', 'A');
     await put('adapters', 'flaky/articles/b.md', 'B');
-    const watched = watchedClient((input) => {
-      if (input.Key === 'flaky/articles/a.md') throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+    const watched = watchedClient((input, command) => {
+      if (command === 'GetObjectCommand' && input.Key === 'flaky/articles/a.md') throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
     });
     const source = new S3ContentSource(watched, { bucket: 'adapters', prefix: 'flaky' });
     const entries = await source.entries();
@@ -211,6 +211,49 @@ describe('feeds Lambda handler on AWS wiring', () => {
     expect(logs.map((l) => JSON.parse(l))).toEqual(
       expect.arrayContaining([expect.objectContaining({ message: 'rebuild requested', changed: ['articles/second.md'], service: 'feeds' })]),
     );
+  });
+
+  it('puts only the objects whose bytes changed, deletes the page of a deleted article and nothing another writer put there', async () => {
+    await put('content-again', 'publication.yaml', settingsYaml({ feedItems: 2 }));
+    for (const i of [1, 2, 3]) await put('content-again', `articles/s${i}.md`, articleText({ title: `Story ${i}`, date: `2024-11-1${i}T09:00:00Z` }, `Story ${i}.\n`));
+    const calls: string[] = [];
+    const watched = watchedClient((input, command) => {
+      if (input.Bucket === 'site-again' && (command === 'PutObjectCommand' || command === 'DeleteObjectCommand')) calls.push(`${command.replace('ObjectCommand', '')} ${input.Key}`);
+    });
+    const run = async () => {
+      calls.length = 0;
+      useDeps(feedsDepsFromEnv({ CONTENT_BUCKET: 'content-again', SITE_BUCKET: 'site-again' }, { s3: watched }));
+      const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      try {
+        return await handler({ reason: 'test' });
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    await run();
+    expect(calls.filter((c) => c.startsWith('Put articles/'))).toHaveLength(3);
+    await run();
+    expect(calls).toEqual(['Put .newsletter/site-manifest.json']);
+
+    await put('site-again', 'issues/2024-11-04T0700Z.html', 'an archive page the sender wrote');
+    await put('content-again', 'articles/s3.md', articleText({ title: 'Story 3', date: '2024-11-13T09:00:00Z' }, 'Story 3, corrected.\n'));
+    await s3.send(new DeleteObjectCommand({ Bucket: 'content-again', Key: 'articles/s1.md' }));
+    const result = await run();
+    expect(calls.filter((c) => !c.startsWith('Put issues/')).sort()).toEqual([
+      'Delete articles/story-1.html',
+      'Put .newsletter/site-manifest.json',
+      'Put articles/story-3.html',
+      'Put atom.xml',
+      'Put feed.json',
+      'Put feed.xml',
+      'Put index.html',
+    ]);
+    expect(result.written).toBe(calls.filter((c) => c.startsWith('Put ') && !c.includes('.newsletter/')).length);
+    const site = await keys('site-again');
+    expect(site).not.toContain('articles/story-1.html');
+    expect((await get('site-again', 'issues/2024-11-04T0700Z.html')).body).toBe('an archive page the sender wrote');
+    expect((await get('site-again', 'articles/story-3.html')).body).toContain('Story 3, corrected.');
+    watched.destroy();
   });
 
   it('says where to build from when neither buckets nor directories are set', () => {

@@ -1,15 +1,20 @@
-import pLimit from 'p-limit';
-import { loadArticles, type LoadedContent } from '../articles/load.ts';
+import Mustache from 'mustache';
+import { assembleArticles, isArticleCandidate, type LoadedContent } from '../articles/assemble.ts';
+import { formatProblem, type Article } from '../articles/types.ts';
 import { DigestError } from '../digest/errors.ts';
 import { archivedIssues, type ArchivedIssue } from '../digest/select.ts';
-import { formatProblem } from '../articles/types.ts';
 import { renderAtom } from '../feeds/atom.ts';
 import { renderJsonFeed } from '../feeds/json.ts';
 import { renderRss } from '../feeds/rss.ts';
-import type { ContentSource, Logger, SiteOutput, TemplateSource } from '../ports.ts';
+import type { ContentSource, Logger, ReadOptions, SiteOutput, TemplateSource, VersionedFile } from '../ports.ts';
 import { loadSettings, SETTINGS_FILE, type Settings } from '../settings.ts';
 import { articlePath, FEED_PATHS, issueArchivePath } from '../urls.ts';
+import { ArticleCache, CACHE_STATE, type CacheEntry, type CacheKeys, type CachedArticle } from './cache.ts';
+import { contentHash, keyOf } from './hash.ts';
+import { OutputLedger } from './ledger.ts';
+import { MANIFEST_STATE, parseManifest, serialiseManifest, type SiteManifest } from './manifest.ts';
 import { PAGE_TEMPLATE_FILES, renderArticlePage, renderIndexPage, renderIssuePage, type PageTemplates } from './pages.ts';
+import type { ArticleProcessor, ProcessContext, ProcessedFile } from './process.ts';
 
 export interface BuildDeps {
   content: ContentSource;
@@ -18,16 +23,34 @@ export interface BuildDeps {
   log: Logger;
   /** Adjusts the settings read from the content (e.g. the local server's own URLs). */
   adjustSettings?: (settings: Settings) => Settings;
+  /** Parses and renders articles, e.g. on worker threads; on the calling thread by default. */
+  processor?: ArticleProcessor;
+  /**
+   * Identifies the running code. With it, parsed articles are cached in the output's state between
+   * processes; without it, only within one SiteBuilder.
+   */
+  codeVersion?: string;
 }
 
-export interface BuildReport extends LoadedContent {
+/** A published article as a build reports it: its html is in its page (and, for the newest, in the feeds). */
+export type PublishedArticle = Omit<Article, 'html'>;
+
+export interface BuildReport extends LoadedContent<PublishedArticle> {
   settings: Settings;
-  /** Paths written to the site output. */
+  /** Paths written to the site output (files whose bytes changed). */
   written: string[];
+  /** Files the build produced that already held the right bytes, so were not written. */
+  unchanged: number;
+  /** Pages of earlier builds that this build no longer produces, removed. */
+  removed: string[];
+  /** Article files parsed by this build; the others came from the cache. */
+  parsed: number;
   /** Items each feed carries (at most the settings' `feedItems`). */
   feedItems: number;
   /** Digest issues given an archive page, newest first (the next one due included). */
-  issues: ArchivedIssue[];
+  issues: { id: string; scheduledTime: Date; articles: PublishedArticle[] }[];
+  /** When the earliest scheduled article is due: a build at or after it publishes it. */
+  nextEmbargo: Date | undefined;
 }
 
 /** How many of the newest digest issues get an archive page: two years of a weekly digest. */
@@ -53,58 +76,281 @@ export async function loadPageTemplates(templates: TemplateSource): Promise<Page
   return { layout, article, index, articleItem };
 }
 
-/**
- * Builds the public site: RSS, Atom and JSON feeds of the newest articles, a page per article and an
- * index. Broken articles are reported and left out; everything else is still published.
- */
-export async function buildSite(deps: BuildDeps, now: Date): Promise<BuildReport> {
-  const loadedSettings = await loadSettings(deps.content);
-  const settings = deps.adjustSettings ? deps.adjustSettings(loadedSettings) : loadedSettings;
-  const [files, templates, stylesheet, issueTemplate] = await Promise.all([
-    deps.content.list(),
-    loadPageTemplates(deps.templates),
-    deps.templates.load('style.css'),
-    deps.templates.load('issue.html'),
-  ]);
-  const loaded = loadArticles(files, settings, now);
-  for (const problem of loaded.problems) deps.log.error(formatProblem(problem), { file: problem.file, line: problem.line });
-  for (const warning of loaded.warnings) deps.log.warn(formatProblem(warning), { file: warning.file, line: warning.line });
+/** Whether a Mustache template reads an `html` field (an article's body) anywhere. */
+function readsHtml(template: string): boolean {
+  const walk = (tokens: unknown[][]): boolean =>
+    tokens.some((t) => (t[0] !== 'text' && typeof t[1] === 'string' && /(^|\.)html$/.test(t[1])) || (Array.isArray(t[4]) && walk(t[4] as unknown[][])));
+  return walk(Mustache.parse(template) as unknown[][]);
+}
 
-  const inFeeds = loaded.articles.slice(0, settings.feedItems);
-  const written: string[] = [];
-  const write = async (path: string, body: string, type: string) => {
-    await deps.output.write(path, body, type);
-    written.push(path);
-  };
-  const limit = pLimit(16);
-  await Promise.all(
-    loaded.articles.map((article) =>
-      limit(() => write(articlePath(article.slug), renderArticlePage(templates, settings, article), CONTENT_TYPES.html)),
-    ),
-  );
-  // Each digest issue's archive page (the email's "view in browser" link); see digest/select.ts.
+// The parser (Markdown, sanitiser) is loaded only when something is to be parsed: a build of an
+// unchanged site never needs it.
+const lazyInProcess: ArticleProcessor = {
+  async run(files, context, onResults) {
+    if (files.length > 0) await (await import('./process.ts')).inProcessProcessor.run(files, context, onResults);
+  },
+};
+
+function isPublished(article: CachedArticle, now: Date): boolean {
+  return !article.draft && article.date.getTime() <= now.getTime();
+}
+
+interface Collected {
+  /** Article files whose cached result is still valid. */
+  reused: Map<string, CacheEntry>;
+  /** Files to parse. */
+  toParse: VersionedFile[];
+}
+
+/** Lists the article files and sorts them into cache hits and files to parse, reading only what it must. */
+async function collect(content: ContentSource, cache: ArticleCache, options: ReadOptions, processor: ArticleProcessor): Promise<Collected> {
+  const reused = new Map<string, CacheEntry>();
+  let files: VersionedFile[];
+  if (content.entries && content.readEntries) {
+    const toRead = [];
+    for (const entry of (await content.entries(options)).filter(isArticleCandidate)) {
+      const hit = entry.unreadable === undefined ? cache.lookupVersion(entry.path, entry.version) : undefined;
+      if (hit) reused.set(entry.path, hit);
+      else toRead.push(entry);
+    }
+    processor.prepare?.(toRead.length);
+    files = toRead.length > 0 ? await content.readEntries(toRead, options) : [];
+  } else {
+    files = (await content.list(options)).filter(isArticleCandidate).map((f) => ({ ...f, version: undefined }));
+  }
+  const toParse: VersionedFile[] = [];
+  for (const file of files) {
+    const hit = file.unreadable === undefined && cache.entries.has(file.path) ? cache.lookup(file.path, contentHash(file.bytes)) : undefined;
+    if (hit) reused.set(file.path, { ...hit, version: file.version });
+    else toParse.push(file);
+  }
+  return { reused, toParse };
+}
+
+/**
+ * Builds the public site, again and again: RSS, Atom and JSON feeds of the newest articles, a page per
+ * article, an index and the issue archive. Broken articles are reported and left out; everything
+ * else is still published. Only files whose bytes change are written, and pages an earlier build wrote
+ * that this one no longer produces are removed (nothing else ever is). Parsed articles are cached by
+ * the hash of their bytes, so a rebuild parses only what changed. Keep one builder for repeated builds
+ * (a watching server); `buildSite` makes one for a single build.
+ */
+export class SiteBuilder {
+  private cache: ArticleCache | undefined;
+  private manifest: SiteManifest | undefined;
+  private stateLoaded = false;
+
+  constructor(private readonly deps: BuildDeps) {}
+
+  async build(now: Date = new Date()): Promise<BuildReport> {
+    const { deps } = this;
+    const loadedSettings = await loadSettings(deps.content);
+    const settings = deps.adjustSettings ? deps.adjustSettings(loadedSettings) : loadedSettings;
+    const [templates, stylesheet, issueTemplate] = await Promise.all([
+      loadPageTemplates(deps.templates),
+      deps.templates.load('style.css'),
+      deps.templates.load('issue.html'),
+    ]);
+    const parseKey = keyOf(deps.codeVersion ?? 'this process', JSON.stringify(settings));
+    const keys: CacheKeys = { parse: parseKey, page: keyOf(parseKey, templates.layout, templates.article) };
+    await this.loadState(keys);
+    const cache = (this.cache ?? new ArticleCache(keys)).rekey(keys);
+    const ledger = new OutputLedger(deps.output, this.manifest, await deps.output.existing?.());
+    const processor = deps.processor ?? lazyInProcess;
+    const context: ProcessContext = { settings, templates, now: now.getTime() };
+    const readOptions: ReadOptions = { maxBytes: settings.maxArticleBytes, limitName: `maxArticleBytes in ${SETTINGS_FILE}` };
+
+    const { reused, toParse } = await collect(deps.content, cache, readOptions, processor);
+    const entries = new Map<string, CacheEntry>(reused);
+    // Each page path goes to the first file (in path order) that claims it, as assembleArticles decides.
+    const claims = new Map<string, string>();
+    const pageSource = new Map<string, string>();
+    for (const [path, entry] of reused) {
+      if (!entry.result.ok || !isPublished(entry.result.article, now)) continue;
+      const page = articlePath(entry.result.article.slug);
+      const holder = claims.get(page);
+      if (holder === undefined || path < holder) claims.set(page, path);
+    }
+    const accept = (processed: ProcessedFile) => {
+      entries.set(processed.path, { version: processed.version, hash: processed.hash, result: processed.result, pageHash: processed.page?.hash });
+      if (!processed.page || !processed.result.ok) return;
+      const page = articlePath(processed.result.article.slug);
+      const holder = claims.get(page);
+      if (holder !== undefined && holder < processed.path) return;
+      claims.set(page, processed.path);
+      pageSource.set(page, processed.path);
+      void ledger.put(page, processed.page.body, CONTENT_TYPES.html, { hash: processed.page.hash }).catch(() => {});
+    };
+    await processor.run(toParse, context, (results) => results.forEach(accept));
+    await ledger.settle();
+
+    const parsed = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, entry]) => ({ path, result: entry.result }));
+    const loaded = assembleArticles(parsed, now);
+    for (const problem of loaded.problems) deps.log.error(formatProblem(problem), { file: problem.file, line: problem.line });
+    for (const warning of loaded.warnings) deps.log.warn(formatProblem(warning), { file: warning.file, line: warning.line });
+
+    const inFeeds = loaded.articles.slice(0, settings.feedItems);
+    const listsUseHtml = [templates.index, templates.articleItem, issueTemplate].some(readsHtml);
+    const needHtml = new Set<string>();
+    const toRender: CachedArticle[] = [];
+    for (const article of loaded.articles) {
+      const page = articlePath(article.slug);
+      if (pageSource.get(page) === article.source) continue;
+      const entry = entries.get(article.source)!;
+      if (!pageSource.has(page) && entry.pageHash !== undefined && ledger.holds(page, entry.pageHash)) ledger.keep(page, entry.pageHash);
+      else toRender.push(article);
+    }
+    for (const article of [...toRender, ...(listsUseHtml ? loaded.articles : inFeeds)]) if (article.html === undefined) needHtml.add(article.source);
+    const rendered = await this.fillHtml(needHtml, entries, context, readOptions);
+    for (const article of toRender) {
+      const body = rendered.get(article.source) ?? renderArticlePage(templates, settings, article as Article);
+      const hash = contentHash(body);
+      entries.get(article.source)!.pageHash = hash;
+      pageSource.set(articlePath(article.slug), article.source);
+      void ledger.put(articlePath(article.slug), body, CONTENT_TYPES.html, { hash }).catch(() => {});
+    }
+    await ledger.settle();
+    // A page written for a file that lost its place after all (a duplicate id) is taken back.
+    const pages = new Set(loaded.articles.map((a) => articlePath(a.slug)));
+    for (const page of pageSource.keys()) if (!pages.has(page)) await ledger.discard(page);
+
+    // Articles as lists and feeds see them: the body is there wherever a template or feed reads it.
+    const listed = loaded.articles.map((a) => (a.html === undefined ? { ...a, html: '' } : a)) as Article[];
+    const issues = await writeIssueArchive(ledger, { settings, templates, issueTemplate, articles: listed, log: deps.log });
+    await ledger.put('index.html', renderIndexPage(templates, settings, listed), CONTENT_TYPES.html);
+    await ledger.put('style.css', stylesheet, CONTENT_TYPES.css);
+    // Feeds last: a reader never sees an item whose page is not there yet.
+    const feedArticles = listed.slice(0, inFeeds.length);
+    await ledger.put(FEED_PATHS.rss, renderRss(settings, feedArticles), CONTENT_TYPES.rss);
+    await ledger.put(FEED_PATHS.atom, renderAtom(settings, feedArticles), CONTENT_TYPES.atom);
+    await ledger.put(FEED_PATHS.json, renderJsonFeed(settings, feedArticles), CONTENT_TYPES.json);
+    // Then the pages of articles that are gone, once no feed or list links them.
+    await ledger.removeStale();
+
+    const scheduled = loaded.skipped.filter((s) => s.reason === 'scheduled').map((s) => s.date.getTime());
+    const nextEmbargo = scheduled.length > 0 ? new Date(Math.min(...scheduled)) : undefined;
+    const published = loaded.articles.map((a) => ({ id: a.id, path: articlePath(a.slug), date: a.date.toISOString() }));
+    const kept = this.cacheEntries(entries, inFeeds);
+    const cacheChanged = kept.changed || toParse.length > 0 || toRender.length > 0 || cache !== this.cache || entries.size !== this.cache?.entries.size;
+    await this.saveState(ledger.manifest(now, nextEmbargo, published), new ArticleCache(keys, kept.entries), cacheChanged);
+
+    const report: BuildReport = {
+      ...loaded,
+      settings,
+      written: [...ledger.written],
+      unchanged: ledger.unchanged,
+      removed: ledger.removed,
+      parsed: toParse.length + needHtml.size,
+      feedItems: inFeeds.length,
+      issues,
+      nextEmbargo,
+    };
+    deps.log.info('site built', {
+      published: loaded.articles.length,
+      inFeeds: inFeeds.length,
+      problems: loaded.problems.length,
+      skipped: loaded.skipped.length,
+      issues: issues.length,
+      parsed: report.parsed,
+      written: report.written.length,
+      unchanged: report.unchanged,
+      removed: report.removed.length,
+    });
+    return report;
+  }
+
+  /** Ends the processor's threads, if it has any. */
+  async close(): Promise<void> {
+    await this.deps.processor?.close?.();
+  }
+
+  /**
+   * Parses again the cached articles whose html is needed now (the cache keeps it only for feed
+   * items); returns the pages rendered on the way.
+   */
+  private async fillHtml(sources: Set<string>, entries: Map<string, CacheEntry>, context: ProcessContext, options: ReadOptions): Promise<Map<string, string>> {
+    const pages = new Map<string, string>();
+    if (sources.size === 0) return pages;
+    const { content } = this.deps;
+    const files: VersionedFile[] =
+      content.entries && content.readEntries
+        ? await content.readEntries([...sources].map((path) => ({ path, version: undefined })), options)
+        : (await content.list(options)).filter((f) => sources.has(f.path)).map((f) => ({ ...f, version: undefined }));
+    await (this.deps.processor ?? lazyInProcess).run(files, context, (results) => {
+      for (const processed of results) {
+        const entry = entries.get(processed.path);
+        const fresh = processed.result;
+        // A file edited during the build keeps its listed result; the next build takes the edit.
+        if (entry?.result.ok && fresh.ok && fresh.article.slug === entry.result.article.slug) {
+          entry.result.article.html = fresh.article.html;
+          if (processed.page) pages.set(processed.path, processed.page.body);
+        }
+      }
+    });
+    for (const path of sources) {
+      const entry = entries.get(path);
+      if (entry?.result.ok && entry.result.article.html === undefined) throw new Error(`${path} changed or vanished while the site was being built: build again`);
+    }
+    return pages;
+  }
+
+  /** The cache to keep: every article, with its html only when a feed carries it. */
+  private cacheEntries(entries: Map<string, CacheEntry>, inFeeds: CachedArticle[]): { entries: [string, CacheEntry][]; changed: boolean } {
+    const keepHtml = new Set(inFeeds.map((a) => a.source));
+    let changed = false;
+    const kept = [...entries].map(([path, entry]): [string, CacheEntry] => {
+      if (!entry.result.ok || entry.result.article.html === undefined || keepHtml.has(path)) return [path, entry];
+      changed = true;
+      const { html: _html, ...article } = entry.result.article;
+      return [path, { ...entry, result: { ...entry.result, article } }];
+    });
+    return { entries: kept, changed };
+  }
+
+  private async loadState(keys: CacheKeys): Promise<void> {
+    if (this.stateLoaded) return;
+    this.stateLoaded = true;
+    const { output, codeVersion } = this.deps;
+    const [manifest, cache] = await Promise.all([output.loadState?.(MANIFEST_STATE), codeVersion ? output.loadState?.(CACHE_STATE) : undefined]);
+    this.manifest = parseManifest(manifest);
+    this.cache = ArticleCache.parse(cache)?.rekey(keys);
+  }
+
+  private async saveState(manifest: SiteManifest, cache: ArticleCache, cacheChanged: boolean): Promise<void> {
+    const { output, codeVersion } = this.deps;
+    this.manifest = manifest;
+    this.cache = cache;
+    if (cacheChanged && codeVersion && output.saveState) await output.saveState(CACHE_STATE, cache.serialise());
+    // The manifest last: it vouches for every file written before it.
+    await output.saveState?.(MANIFEST_STATE, serialiseManifest(manifest));
+  }
+}
+
+/**
+ * The issue archive: a page per digest issue (the email's "view in browser" link), from the published
+ * articles and the schedule (see digest/select.ts). Written as shared files: a build never removes a
+ * page under issues/, where other writers put archive pages too.
+ */
+async function writeIssueArchive(
+  ledger: OutputLedger,
+  input: { settings: Settings; templates: PageTemplates; issueTemplate: string; articles: Article[]; log: Logger },
+): Promise<ArchivedIssue[]> {
   let issues: ArchivedIssue[] = [];
   try {
-    issues = archivedIssues(loaded.articles, settings.digest, ARCHIVED_ISSUES);
+    issues = archivedIssues(input.articles, input.settings.digest, ARCHIVED_ISSUES);
   } catch (error) {
     if (!(error instanceof DigestError)) throw error;
-    deps.log.error(`${SETTINGS_FILE}: ${error.message}; no issue archive pages written`);
+    input.log.error(`${SETTINGS_FILE}: ${error.message}; no issue archive pages written`);
   }
   await Promise.all(
-    issues.map((issue) => limit(() => write(issueArchivePath(issue.id), renderIssuePage(templates, issueTemplate, settings, issue), CONTENT_TYPES.html))),
+    issues.map((issue) =>
+      ledger.put(issueArchivePath(issue.id), renderIssuePage(input.templates, input.issueTemplate, input.settings, issue), CONTENT_TYPES.html, { shared: true }),
+    ),
   );
-  await write('index.html', renderIndexPage(templates, settings, loaded.articles), CONTENT_TYPES.html);
-  await write('style.css', stylesheet, CONTENT_TYPES.css);
-  // Feeds last: a reader never sees an item whose page is not there yet.
-  await write(FEED_PATHS.rss, renderRss(settings, inFeeds), CONTENT_TYPES.rss);
-  await write(FEED_PATHS.atom, renderAtom(settings, inFeeds), CONTENT_TYPES.atom);
-  await write(FEED_PATHS.json, renderJsonFeed(settings, inFeeds), CONTENT_TYPES.json);
-  deps.log.info('site built', {
-    published: loaded.articles.length,
-    inFeeds: inFeeds.length,
-    problems: loaded.problems.length,
-    skipped: loaded.skipped.length,
-    issues: issues.length,
-  });
-  return { ...loaded, settings, written, feedItems: inFeeds.length, issues };
+  return issues;
+}
+
+/** Builds the site once (see SiteBuilder). */
+export async function buildSite(deps: BuildDeps, now: Date): Promise<BuildReport> {
+  return new SiteBuilder(deps).build(now);
 }
