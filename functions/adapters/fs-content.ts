@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type BigIntStats, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ContentFile } from '../core/articles/types.ts';
 import type { ContentEntry, ContentSource, ReadOptions, VersionedFile } from '../core/ports.ts';
@@ -10,9 +10,9 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
 // without its times moving: it gets no version, so the next build reads it (git's "racily clean").
 const RACY_MS = 2_000;
 
-type Found = { ok: true; real: string; stats: BigIntStats } | { ok: false; reason: string };
+type Found = { ok: true; real: string; stats: Stats } | { ok: false; reason: string };
 
-function kindOf(stats: Stats | BigIntStats): string {
+function kindOf(stats: Stats): string {
   if (stats.isFIFO()) return 'a FIFO';
   if (stats.isSocket()) return 'a socket';
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
@@ -20,9 +20,9 @@ function kindOf(stats: Stats | BigIntStats): string {
   return 'not a regular file';
 }
 
-function versionOf(stats: BigIntStats, nowMs: number): string | undefined {
-  if (Number(stats.ctimeMs) > nowMs - RACY_MS || Number(stats.mtimeMs) > nowMs - RACY_MS) return undefined;
-  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
+function versionOf(stats: Stats, nowMs: number): string | undefined {
+  if (stats.ctimeMs > nowMs - RACY_MS || stats.mtimeMs > nowMs - RACY_MS) return undefined;
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
 }
 
 /**
@@ -72,7 +72,7 @@ export class FileContentSource implements ContentSource {
           out.push({ path, version: undefined, unreadable: found.reason });
           continue;
         }
-        const size = Number(found.stats.size);
+        const size = found.stats.size;
         if (size > limit) out.push({ path, version: undefined, unreadable: tooLarge(size, limit, options.limitName) });
         else out.push({ path, version: versionOf(found.stats, nowMs) });
       }
@@ -137,7 +137,7 @@ export class FileContentSource implements ContentSource {
   private find(full: string, isLink: boolean): Found {
     try {
       if (!isLink) {
-        const stats = lstatSync(full, { bigint: true });
+        const stats = lstatSync(full);
         return stats.isFile() ? { ok: true, real: full, stats } : { ok: false, reason: `${kindOf(stats)}, not a regular file: not read` };
       }
       let real: string;
@@ -150,7 +150,7 @@ export class FileContentSource implements ContentSource {
         throw error;
       }
       if (!this.inside(real)) return { ok: false, reason: 'symbolic link to a file outside the content directory: not read' };
-      const stats = statSync(real, { bigint: true });
+      const stats = statSync(real);
       if (stats.isDirectory()) return { ok: false, reason: 'symbolic link to a folder: not followed (move the files into the content directory)' };
       if (!stats.isFile()) return { ok: false, reason: `symbolic link to ${kindOf(stats)}, not a regular file: not read` };
       return { ok: true, real, stats };
@@ -183,9 +183,9 @@ export class FileContentSource implements ContentSource {
       return `cannot be read (${code ?? (error as Error).message})`;
     }
     try {
-      const stats = fstatSync(fd, { bigint: true });
+      const stats = fstatSync(fd);
       if (!stats.isFile()) return `${kindOf(stats)}, not a regular file: not read`;
-      const size = Number(stats.size);
+      const size = stats.size;
       if (size > limit) return tooLarge(size, limit, limitName);
       const buffer = Buffer.allocUnsafe(size + 1);
       let got = 0;

@@ -1,5 +1,5 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { SiteOutput } from '../core/ports.ts';
 
 /** The folder of a site directory that holds the build's own records; servers must not serve dot-folders. */
@@ -31,14 +31,25 @@ export class FileSiteOutput implements SiteOutput {
   }
 
   async existing(): Promise<ReadonlySet<string>> {
-    let names: string[];
-    try {
-      names = readdirSync(this.root, { recursive: true }) as string[];
-    } catch (error) {
-      if (isMissing(error)) return new Set();
-      throw error;
+    const found = new Set<string>();
+    const dirs = [''];
+    while (dirs.length > 0) {
+      const dir = dirs.pop()!;
+      let entries;
+      try {
+        entries = readdirSync(join(this.root, dir), { withFileTypes: true });
+      } catch (error) {
+        if (isMissing(error)) continue;
+        throw error;
+      }
+      for (const entry of entries) {
+        if (entry.name.startsWith('.')) continue;
+        const path = dir ? `${dir}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) dirs.push(path);
+        else found.add(path);
+      }
     }
-    return new Set(sep === '/' ? names : names.map((n) => n.split(sep).join('/')));
+    return found;
   }
 
   async loadState(name: string): Promise<Uint8Array | undefined> {

@@ -20,5 +20,7 @@ parentPort?.on('message', (request: PoolRequest) => {
   const context = contexts.get(request.context);
   if (!context) throw new Error(`article pool: batch ${request.id} names an unknown context ${request.context}`);
   const reply: PoolReply = { type: 'done', id: request.id, results: request.files.map((file) => processFile(file, context)) };
-  parentPort!.postMessage(reply);
+  // Pages are handed over, not copied (each has its own buffer: TextEncoder.encode never pools).
+  const pages = reply.results.flatMap((r) => (r.page ? [r.page.body.buffer as ArrayBuffer] : []));
+  parentPort!.postMessage(reply, pages);
 });

@@ -29,12 +29,15 @@ class FakeSite implements SiteOutput {
   async loadState(name: string) {
     return this.state.get(name);
   }
+  saves: string[] = [];
   async saveState(name: string, body: Uint8Array) {
+    this.saves.push(name);
     this.state.set(name, body);
   }
   reset(): this {
     this.writes = [];
     this.removes = [];
+    this.saves = [];
     return this;
   }
 }
@@ -192,6 +195,26 @@ describe('the article cache between processes', () => {
     expect((await new SiteBuilder({ ...deps(), codeVersion: 'v2' }).build(T0)).parsed).toBe(5);
     content.add('publication.yaml', settingsYaml({ feedItems: 3 }));
     expect((await new SiteBuilder({ ...deps(), codeVersion: 'v2' }).build(T0)).parsed).toBe(5);
+  });
+
+  it('saves only the entries that changed while they are few, and a whole new cache otherwise', async () => {
+    const { content, output, deps } = site({ codeVersion: 'v1' });
+    for (let i = 0; i < 20; i++) content.add(`articles/a${i}.md`, articleText({ title: `A${i}`, date: `2025-01-${String(i + 1).padStart(2, '0')}T00:00:00Z` }));
+    await new SiteBuilder(deps()).build(T0);
+    expect(output.saves).toEqual(['article-cache.v8', 'article-cache-changes.v8', 'site-manifest.json']);
+    const base = output.state.get('article-cache.v8');
+    content.add('articles/a3.md', articleText({ title: 'A3, retitled', date: '2025-01-04T00:00:00Z' }));
+    output.reset();
+    await new SiteBuilder(deps()).build(T0);
+    expect(output.saves).toEqual(['article-cache-changes.v8', 'site-manifest.json']);
+    expect(output.state.get('article-cache.v8')).toBe(base);
+    // A new process sees the edit through the changes: nothing is parsed again.
+    expect((await new SiteBuilder(deps()).build(T0)).parsed).toBe(0);
+    // A file of changes that cannot be read is ignored: the edited article is parsed again, the rest is not.
+    output.state.set('article-cache-changes.v8', new Uint8Array([1, 2, 3]));
+    const torn = await new SiteBuilder(deps()).build(T0);
+    expect(torn.parsed).toBe(1);
+    expect(output.files.get('index.html')).toContain('A3, retitled');
   });
 
   it('renders every page again when the page template changes, and list templates that show the body get it', async () => {

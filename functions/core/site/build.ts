@@ -9,7 +9,7 @@ import { renderRss } from '../feeds/rss.ts';
 import type { ContentSource, Logger, ReadOptions, SiteOutput, TemplateSource, VersionedFile } from '../ports.ts';
 import { loadSettings, SETTINGS_FILE, type Settings } from '../settings.ts';
 import { articlePath, FEED_PATHS, issueArchivePath } from '../urls.ts';
-import { ArticleCache, CACHE_STATE, type CacheEntry, type CacheKeys, type CachedArticle } from './cache.ts';
+import { ArticleCache, CACHE_CHANGES_STATE, CACHE_STATE, type CacheEntry, type CacheKeys, type CachedArticle } from './cache.ts';
 import { contentHash, keyOf } from './hash.ts';
 import { OutputLedger } from './ledger.ts';
 import { MANIFEST_STATE, parseManifest, serialiseManifest, type SiteManifest } from './manifest.ts';
@@ -162,6 +162,8 @@ export class SiteBuilder {
 
     const { reused, toParse } = await collect(deps.content, cache, readOptions, processor);
     const entries = new Map<string, CacheEntry>(reused);
+    // Paths whose cache entry this build changes.
+    const changed = new Set<string>(toParse.map((f) => f.path));
     // Each page path goes to the first file (in path order) that claims it, as assembleArticles decides.
     const claims = new Map<string, string>();
     const pageSource = new Map<string, string>();
@@ -202,10 +204,12 @@ export class SiteBuilder {
     }
     for (const article of [...toRender, ...(listsUseHtml ? loaded.articles : inFeeds)]) if (article.html === undefined) needHtml.add(article.source);
     const rendered = await this.fillHtml(needHtml, entries, context, readOptions);
+    for (const path of needHtml) changed.add(path);
     for (const article of toRender) {
       const body = rendered.get(article.source) ?? renderArticlePage(templates, settings, article as Article);
       const hash = contentHash(body);
       entries.get(article.source)!.pageHash = hash;
+      changed.add(article.source);
       pageSource.set(articlePath(article.slug), article.source);
       void ledger.put(articlePath(article.slug), body, CONTENT_TYPES.html, { hash }).catch(() => {});
     }
@@ -227,12 +231,11 @@ export class SiteBuilder {
     // Then the pages of articles that are gone, once no feed or list links them.
     await ledger.removeStale();
 
-    const scheduled = loaded.skipped.filter((s) => s.reason === 'scheduled').map((s) => s.date.getTime());
-    const nextEmbargo = scheduled.length > 0 ? new Date(Math.min(...scheduled)) : undefined;
+    const scheduled = loaded.skipped.filter((s) => s.reason === 'scheduled').reduce((min, s) => Math.min(min, s.date.getTime()), Infinity);
+    const nextEmbargo = scheduled === Infinity ? undefined : new Date(scheduled);
     const published = loaded.articles.map((a) => ({ id: a.id, path: articlePath(a.slug), date: a.date.toISOString() }));
-    const kept = this.cacheEntries(entries, inFeeds);
-    const cacheChanged = kept.changed || toParse.length > 0 || toRender.length > 0 || cache !== this.cache || entries.size !== this.cache?.entries.size;
-    await this.saveState(ledger.manifest(now, nextEmbargo, published), new ArticleCache(keys, kept.entries), cacheChanged);
+    const stored = storedEntries(entries, inFeeds, changed);
+    await this.saveState(ledger.manifest(now, nextEmbargo, published), cache.next(stored, changed));
 
     const report: BuildReport = {
       ...loaded,
@@ -268,8 +271,8 @@ export class SiteBuilder {
    * Parses again the cached articles whose html is needed now (the cache keeps it only for feed
    * items); returns the pages rendered on the way.
    */
-  private async fillHtml(sources: Set<string>, entries: Map<string, CacheEntry>, context: ProcessContext, options: ReadOptions): Promise<Map<string, string>> {
-    const pages = new Map<string, string>();
+  private async fillHtml(sources: Set<string>, entries: Map<string, CacheEntry>, context: ProcessContext, options: ReadOptions): Promise<Map<string, Uint8Array>> {
+    const pages = new Map<string, Uint8Array>();
     if (sources.size === 0) return pages;
     const { content } = this.deps;
     const files: VersionedFile[] =
@@ -294,36 +297,47 @@ export class SiteBuilder {
     return pages;
   }
 
-  /** The cache to keep: every article, with its html only when a feed carries it. */
-  private cacheEntries(entries: Map<string, CacheEntry>, inFeeds: CachedArticle[]): { entries: [string, CacheEntry][]; changed: boolean } {
-    const keepHtml = new Set(inFeeds.map((a) => a.source));
-    let changed = false;
-    const kept = [...entries].map(([path, entry]): [string, CacheEntry] => {
-      if (!entry.result.ok || entry.result.article.html === undefined || keepHtml.has(path)) return [path, entry];
-      changed = true;
-      const { html: _html, ...article } = entry.result.article;
-      return [path, { ...entry, result: { ...entry.result, article } }];
-    });
-    return { entries: kept, changed };
-  }
-
   private async loadState(keys: CacheKeys): Promise<void> {
     if (this.stateLoaded) return;
     this.stateLoaded = true;
     const { output, codeVersion } = this.deps;
-    const [manifest, cache] = await Promise.all([output.loadState?.(MANIFEST_STATE), codeVersion ? output.loadState?.(CACHE_STATE) : undefined]);
+    const persisted = codeVersion && output.loadState ? [CACHE_STATE, CACHE_CHANGES_STATE] : [];
+    const [manifest, base, changes] = await Promise.all([MANIFEST_STATE, ...persisted].map((name) => output.loadState?.(name)));
     this.manifest = parseManifest(manifest);
-    this.cache = ArticleCache.parse(cache)?.rekey(keys);
+    this.cache = ArticleCache.parse(base, changes)?.rekey(keys);
   }
 
-  private async saveState(manifest: SiteManifest, cache: ArticleCache, cacheChanged: boolean): Promise<void> {
+  private async saveState(manifest: SiteManifest, cache: ArticleCache): Promise<void> {
     const { output, codeVersion } = this.deps;
+    const persist = Boolean(codeVersion && output.saveState);
     this.manifest = manifest;
-    this.cache = cache;
-    if (cacheChanged && codeVersion && output.saveState) await output.saveState(CACHE_STATE, cache.serialise());
+    // Kept in memory only, the cache need not remember what changed since it was last saved.
+    this.cache = persist ? cache : new ArticleCache(cache.keys, cache.entries);
+    const files = persist ? cache.save() : undefined;
+    if (files?.base) await output.saveState!(CACHE_STATE, files.base);
+    if (files) await output.saveState!(CACHE_CHANGES_STATE, files.changes);
     // The manifest last: it vouches for every file written before it.
     await output.saveState?.(MANIFEST_STATE, serialiseManifest(manifest));
   }
+}
+
+/**
+ * The entries to cache: every article, its html kept only when a feed carries it (the others are
+ * parsed again in the rare build that needs their body). An entry that loses its html is changed.
+ */
+function storedEntries(entries: Map<string, CacheEntry>, inFeeds: CachedArticle[], changed: Set<string>): Map<string, CacheEntry> {
+  const keepHtml = new Set(inFeeds.map((a) => a.source));
+  const stored = new Map<string, CacheEntry>();
+  for (const [path, entry] of entries) {
+    if (!entry.result.ok || entry.result.article.html === undefined || keepHtml.has(path)) {
+      stored.set(path, entry);
+      continue;
+    }
+    const { html: _html, ...article } = entry.result.article;
+    stored.set(path, { ...entry, result: { ...entry.result, article } });
+    changed.add(path);
+  }
+  return stored;
 }
 
 /**

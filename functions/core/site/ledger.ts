@@ -3,6 +3,10 @@ import type { SiteOutput } from '../ports.ts';
 import { contentHash } from './hash.ts';
 import type { SiteManifest } from './manifest.ts';
 
+function own(record: Record<string, string>, key: string): string | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** Paths a build may remove when it no longer produces them (and only if its manifest lists them). */
 export function isRemovable(path: string): boolean {
   return /^articles\/[^/]+\.html$/.test(path);
@@ -30,19 +34,19 @@ export class OutputLedger {
 
   /** Whether `path` holds bytes with this hash now: written so by this build, or left so by the last. */
   holds(path: string, hash: string): boolean {
-    const now = this.files[path] ?? this.shared[path];
+    const now = own(this.files, path) ?? own(this.shared, path);
     if (now !== undefined) return now === hash;
-    const before = this.previous?.files[path] ?? this.previous?.shared[path];
+    const before = this.previous && (own(this.previous.files, path) ?? own(this.previous.shared, path));
     return before === hash && (this.existing?.has(path) ?? true);
   }
 
   /** Whether this build has produced `path` already. */
   produced(path: string): boolean {
-    return path in this.files || path in this.shared;
+    return Object.hasOwn(this.files, path) || Object.hasOwn(this.shared, path);
   }
 
   /** Writes one file unless it already holds these bytes. `shared` files are never removed by a build. */
-  put(path: string, body: string, contentType: string, options: { hash?: string; shared?: boolean } = {}): Promise<void> {
+  put(path: string, body: string | Uint8Array, contentType: string, options: { hash?: string; shared?: boolean } = {}): Promise<void> {
     const hash = options.hash ?? contentHash(body);
     const same = this.holds(path, hash);
     (options.shared ? this.shared : this.files)[path] = hash;

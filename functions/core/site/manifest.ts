@@ -1,4 +1,3 @@
-import * as z from '../schema.ts';
 import type { SiteOutput } from '../ports.ts';
 
 /** The name under which a site output keeps the manifest (files: `.newsletter/site-manifest.json`). */
@@ -22,24 +21,37 @@ export interface SiteManifest {
   shared: Record<string, string>;
 }
 
-// A path inside the site: no absolute paths, no `..`, no dot-files, no backslashes.
-const sitePath = z.string().check(z.regex(/^(?!.*(?:^|\/)\.)[^\\\0]+$/), z.refine((p) => !p.startsWith('/') && !p.split('/').includes('')));
-const isoTime = z.string().check(z.refine((v) => !Number.isNaN(Date.parse(v))));
-const manifestSchema = z.object({
-  format: z.literal(1),
-  now: isoTime,
-  nextEmbargo: z.nullable(isoTime),
-  published: z.array(z.object({ id: z.string(), path: sitePath, date: isoTime })),
-  files: z.record(sitePath, z.string()),
-  shared: z.record(sitePath, z.string()),
-});
+// A path inside the site: relative, no empty or dot-led segment (so no `..`), no backslash or NUL.
+const SITE_PATH = /^(?!\/)(?!.*(?:^|\/)(?:\.|\/|$))[^\\\0]+$/;
+
+const isTime = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+
+function isHashes(v: unknown): v is Record<string, string> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  for (const [path, hash] of Object.entries(v)) if (!SITE_PATH.test(path) || typeof hash !== 'string') return false;
+  return true;
+}
+
+function isManifest(v: Partial<SiteManifest> | null): v is SiteManifest {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    v.format === 1 &&
+    isTime(v.now) &&
+    (v.nextEmbargo === null || isTime(v.nextEmbargo)) &&
+    Array.isArray(v.published) &&
+    v.published.every((p) => typeof p?.id === 'string' && typeof p.path === 'string' && SITE_PATH.test(p.path) && isTime(p.date)) &&
+    isHashes(v.files) &&
+    isHashes(v.shared)
+  );
+}
 
 /** Reads a manifest; anything unreadable or malformed is no manifest (the next build writes everything). */
 export function parseManifest(bytes: Uint8Array | undefined): SiteManifest | undefined {
   if (!bytes) return undefined;
   try {
-    const result = manifestSchema.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
-    return result.success ? (result.data as SiteManifest) : undefined;
+    const value = JSON.parse(new TextDecoder().decode(bytes)) as Partial<SiteManifest> | null;
+    return isManifest(value) ? value : undefined;
   } catch {
     return undefined;
   }

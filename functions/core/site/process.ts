@@ -20,9 +20,11 @@ export interface ProcessedFile {
   /** Hash of the file's bytes: the cache key. */
   hash: string;
   result: ParseResult;
-  /** The rendered page and its hash, for an article published at the context's `now`. */
-  page?: { body: string; hash: string };
+  /** The rendered page (UTF-8) and its hash, for an article published at the context's `now`. */
+  page?: { body: Uint8Array; hash: string };
 }
+
+const encoder = new TextEncoder();
 
 /** Parses one file and renders its page when it is due. Never throws: a failure is the file's problem. */
 export function processFile(file: VersionedFile, context: ProcessContext): ProcessedFile {
@@ -36,7 +38,7 @@ export function processFile(file: VersionedFile, context: ProcessContext): Proce
   }
   const out: ProcessedFile = { path: file.path, version: file.version, hash, result };
   if (result.ok && !result.article.draft && result.article.date.getTime() <= context.now) {
-    const body = renderArticlePage(context.templates, context.settings, result.article);
+    const body = encoder.encode(renderArticlePage(context.templates, context.settings, result.article));
     out.page = { body, hash: contentHash(body) };
   }
   return out;
