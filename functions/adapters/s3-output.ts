@@ -69,8 +69,11 @@ export class S3SiteOutput implements SiteOutput {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: this.state.bucket, Key: key }));
       return object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
     } catch (error) {
-      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
-      throw new Error(`s3://${this.state.bucket}/${key} cannot be read`, { cause: error });
+      const name = (error as { name?: string }).name;
+      if (error instanceof NoSuchKey || name === 'NoSuchKey') return undefined;
+      // Without s3:ListBucket, S3 answers a missing key with AccessDenied instead of NoSuchKey.
+      const hint = name === 'AccessDenied' ? ': the build needs s3:GetObject and s3:ListBucket on this bucket' : '';
+      throw new Error(`s3://${this.state.bucket}/${key} cannot be read (${name})${hint}`, { cause: error });
     }
   }
 

@@ -9,6 +9,9 @@ import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { S3ContentSource } from '../../functions/adapters/s3-content.ts';
 import { S3SiteOutput } from '../../functions/adapters/s3-output.ts';
+import { FileTemplateSource } from '../../functions/adapters/fs-templates.ts';
+import { SiteBuilder } from '../../functions/core/site/build.ts';
+import { memoryLogger } from '../helpers/memory.ts';
 import { handler, useDeps } from '../../functions/handlers/feeds.ts';
 import { feedsDepsFromEnv } from '../../functions/wiring/feeds.ts';
 import { lambdaContext, s3Event } from '../helpers/events.ts';
@@ -253,6 +256,35 @@ describe('feeds Lambda handler on AWS wiring', () => {
     expect(site).not.toContain('articles/story-1.html');
     expect((await get('site-again', 'issues/2024-11-04T0700Z.html')).body).toBe('an archive page the sender wrote');
     expect((await get('site-again', 'articles/story-3.html')).body).toContain('Story 3, corrected.');
+    watched.destroy();
+  });
+
+  it('a builder with a code version reads only the content objects whose ETag changed, even in a new process', async () => {
+    await put('content-again', 'cached/publication.yaml', settingsYaml());
+    for (const i of [1, 2, 3, 4]) await put('content-again', `cached/articles/c${i}.md`, articleText({ title: `Cached ${i}`, date: `2024-11-1${i}T09:00:00Z` }));
+    const gets: string[] = [];
+    const watched = watchedClient((input, command) => command === 'GetObjectCommand' && input.Bucket === 'content-again' && gets.push(String(input.Key)));
+    const builder = () =>
+      new SiteBuilder({
+        content: new S3ContentSource(watched, { bucket: 'content-again', prefix: 'cached' }),
+        output: new S3SiteOutput(watched, { bucket: 'site-again', prefix: 'cached-site' }),
+        templates: new FileTemplateSource(join(ROOT, 'templates')),
+        log: memoryLogger(),
+        codeVersion: 'test',
+      });
+    await builder().build(new Date('2024-12-01T00:00:00Z'));
+    expect(gets.filter((k) => k.includes('/articles/'))).toHaveLength(4);
+    gets.length = 0;
+    await put('content-again', 'cached/articles/c2.md', articleText({ title: 'Cached 2, edited', date: '2024-11-12T09:00:00Z' }));
+    const report = await builder().build(new Date('2024-12-01T00:00:00Z'));
+    expect(gets).toEqual(['cached/publication.yaml', 'cached/articles/c2.md']);
+    expect(report.parsed).toBe(1);
+    expect((await keys('site-again')).filter((k) => k.startsWith('cached-site/.newsletter/'))).toEqual([
+      'cached-site/.newsletter/article-cache-changes.v8',
+      'cached-site/.newsletter/article-cache.v8',
+      'cached-site/.newsletter/site-manifest.json',
+    ]);
+    expect((await get('site-again', 'cached-site/index.html')).body).toContain('Cached 2, edited');
     watched.destroy();
   });
 

@@ -168,8 +168,11 @@ describe('the calendar: embargoed articles', () => {
     expect(rebuildDue(manifest, new Date('2025-03-01T00:04:59Z'))).toBe(false);
     expect(rebuildDue(manifest, new Date('2025-03-01T00:05:00Z'))).toBe(true);
 
+    output.reset();
+    expect(await builder.buildIfDue(new Date('2025-03-01T00:04:59Z'))).toBeUndefined();
+    expect(output.writes).toEqual([]);
     const later = new Date('2025-03-01T00:06:00Z');
-    await builder.build(later);
+    expect((await builder.buildIfDue(later))?.articles.map((a) => a.title)).toEqual(['Coming', 'Out now']);
     const after = await readSiteManifest(output);
     expect(after?.nextEmbargo).toBeNull();
     expect(rebuildDue(after, later)).toBe(false);

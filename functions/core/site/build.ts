@@ -12,7 +12,9 @@ import { articlePath, FEED_PATHS, issueArchivePath } from '../urls.ts';
 import { ArticleCache, CACHE_CHANGES_STATE, CACHE_STATE, type CacheEntry, type CacheKeys, type CachedArticle } from './cache.ts';
 import { contentHash, keyOf } from './hash.ts';
 import { OutputLedger } from './ledger.ts';
-import { MANIFEST_STATE, parseManifest, serialiseManifest, type SiteManifest } from './manifest.ts';
+import { MANIFEST_STATE, parseManifest, readSiteManifest, rebuildDue, serialiseManifest, type SiteManifest } from './manifest.ts';
+
+export { publishedArticleIds, readSiteManifest, rebuildDue, type SiteManifest } from './manifest.ts';
 import { PAGE_TEMPLATE_FILES, renderArticlePage, renderIndexPage, renderIssuePage, type PageTemplates } from './pages.ts';
 import type { ArticleProcessor, ProcessContext, ProcessedFile } from './process.ts';
 
@@ -260,6 +262,19 @@ export class SiteBuilder {
       removed: report.removed.length,
     });
     return report;
+  }
+
+  /**
+   * Whether the calendar asks for a build at `now` (see rebuildDue): the output was never built, or
+   * an embargoed article's time has come. Reads the manifest afresh (another builder may have built).
+   */
+  async due(now: Date = new Date()): Promise<boolean> {
+    return rebuildDue(await readSiteManifest(this.deps.output), now);
+  }
+
+  /** Builds when due (see `due`), for a periodic check such as the feeds function's five-minute schedule. */
+  async buildIfDue(now: Date = new Date()): Promise<BuildReport | undefined> {
+    return (await this.due(now)) ? this.build(now) : undefined;
   }
 
   /** Ends the processor's threads, if it has any. */
