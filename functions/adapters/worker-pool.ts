@@ -8,9 +8,11 @@ import type { PoolReply, PoolRequest } from './parse-worker.ts';
 
 const BATCH = 48;
 const IN_FLIGHT = 2;
+// Threads that stop this many times in a row without answering are not the files' fault (a broken
+// worker entry): the rest is parsed on the calling thread.
+const MAX_DEATHS_IN_A_ROW = 8;
 // A worker that an article drives out of memory dies alone; its other files are retried one by one.
-// A young generation larger than the default halves the time parsing spends collecting garbage.
-const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 64 };
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 512 };
 
 export interface PoolOptions {
   /** Threads; by default one per core. */
@@ -55,6 +57,7 @@ export class WorkerPool implements ArticleProcessor {
   private workers: Worker[] = [];
   private contextId = 0;
   private jobId = 0;
+  private answered = false;
 
   constructor(options: PoolOptions = {}) {
     this.size = Math.max(1, options.size ?? availableParallelism());
@@ -74,6 +77,7 @@ export class WorkerPool implements ArticleProcessor {
     const queue: Job[] = [];
     for (let i = 0; i < files.length; i += BATCH) queue.push({ id: ++this.jobId, files: files.slice(i, i + BATCH) });
     let remaining = queue.length;
+    let deathsInARow = 0;
     const detach: (() => void)[] = [];
     await new Promise<void>((resolve, reject) => {
       const inFlight = new Map<Worker, Map<number, Job>>();
@@ -98,25 +102,37 @@ export class WorkerPool implements ArticleProcessor {
         worker.ref();
         worker.postMessage({ type: 'context', id: contextId, context } satisfies PoolRequest);
         const onMessage = (reply: PoolReply) => {
+          deathsInARow = 0;
+          this.answered = true;
           inFlight.get(worker)?.delete(reply.id);
           finish(reply.results);
           feed(worker);
         };
         const onExit = () => {
-          // Whatever it held is retried one file per job on a fresh thread; a file that kills that one too is its own problem.
-          const lost = [...(inFlight.get(worker)?.values() ?? [])];
+          // The thread works through its jobs in order: the oldest unanswered one stopped it, the
+          // others had not started. That one is retried a file per job on a fresh thread, and a
+          // single file that stops a thread is its own problem; the others go back to the queue.
+          const [culprit, ...waiting] = [...(inFlight.get(worker)?.values() ?? [])];
           inFlight.delete(worker);
           this.workers = this.workers.filter((w) => w !== worker);
           if (remaining === 0) return;
-          for (const job of lost) {
-            if (job.files.length === 1) {
-              const file = job.files[0]!;
-              const message = 'cannot be parsed: the parser ran out of memory or stopped on this file';
-              finish([{ path: file.path, version: file.version, hash: '', result: { ok: false, problem: { file: file.path, line: undefined, message } } }]);
-              continue;
-            }
-            remaining += job.files.length - 1;
-            queue.unshift(...job.files.map((f) => ({ id: ++this.jobId, files: [f] })));
+          queue.unshift(...waiting);
+          if (++deathsInARow >= MAX_DEATHS_IN_A_ROW) {
+            const jobs = [...(culprit ? [culprit] : []), ...queue.splice(0)];
+            void import('../core/site/process.ts').then(({ processFile }) => {
+              for (const job of jobs) finish(job.files.map((file) => processFile(file, context)));
+            }, reject);
+            return;
+          }
+          // Until a thread has answered once, a thread that stops says nothing about the files it held.
+          if (culprit && !this.answered) queue.unshift(culprit);
+          else if (culprit && culprit.files.length === 1) {
+            const file = culprit.files[0]!;
+            const message = 'cannot be parsed: the parser ran out of memory or stopped on this file';
+            finish([{ path: file.path, version: file.version, hash: '', result: { ok: false, problem: { file: file.path, line: undefined, message } } }]);
+          } else if (culprit) {
+            remaining += culprit.files.length - 1;
+            queue.unshift(...culprit.files.map((f) => ({ id: ++this.jobId, files: [f] })));
           }
           if (remaining === 0) return;
           const fresh = this.ensureWorkers().find((w) => !inFlight.has(w));
