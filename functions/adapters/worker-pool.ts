@@ -7,16 +7,20 @@ import type { ArticleProcessor, ProcessContext, ProcessedFile } from '../core/si
 import type { PoolReply, PoolRequest } from './parse-worker.ts';
 
 const BATCH = 48;
-const IN_FLIGHT = 2;
+// Jobs queued at each thread, so that it never waits while the calling thread parses its own share.
+const IN_FLIGHT = 4;
 // Threads that stop this many times in a row without answering are not the files' fault (a broken
 // worker entry): the rest is parsed on the calling thread.
 const MAX_DEATHS_IN_A_ROW = 8;
 // A worker that an article drives out of memory dies alone; its other files are retried one by one.
-const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 512 };
+// Parsing allocates many short-lived objects: a young generation of 48 MB collects them less often.
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 48 };
 
 export interface PoolOptions {
-  /** Threads; by default one per core. */
+  /** Threads besides the calling one; by default one per core but one. */
   size?: number;
+  /** Whether the calling thread parses its share too, between handling results (default true). */
+  callingThread?: boolean;
   /** Fewer files than this are processed on the calling thread: starting threads would cost more. */
   minFiles?: number;
   /** The worker's entry module; by default `parse-worker.mjs` or `.ts` beside this module. */
@@ -52,6 +56,7 @@ type Job = { id: number; files: VersionedFile[] };
  */
 export class WorkerPool implements ArticleProcessor {
   private readonly size: number;
+  private readonly callingThread: boolean;
   private readonly minFiles: number;
   private readonly entry: URL | undefined;
   private workers: Worker[] = [];
@@ -60,7 +65,8 @@ export class WorkerPool implements ArticleProcessor {
   private answered = false;
 
   constructor(options: PoolOptions = {}) {
-    this.size = Math.max(1, options.size ?? availableParallelism());
+    this.callingThread = options.callingThread ?? true;
+    this.size = Math.max(1, options.size ?? availableParallelism() - (this.callingThread ? 1 : 0));
     this.minFiles = options.minFiles ?? 96;
     this.entry = options.entry ?? defaultWorkerEntry();
   }
@@ -151,6 +157,17 @@ export class WorkerPool implements ArticleProcessor {
       };
       for (const worker of workers) attach(worker);
       for (const worker of workers) feed(worker);
+      if (!this.callingThread) return;
+      // The calling thread takes a job whenever it is free, and lets the threads' results in between.
+      void import('../core/site/process.ts').then(({ processFile }) => {
+        const step = () => {
+          const job = queue.shift();
+          if (!job) return;
+          finish(job.files.map((file) => processFile(file, context)));
+          setImmediate(step);
+        };
+        setImmediate(step);
+      }, reject);
     }).finally(() => {
       for (const undo of detach) undo();
     });
