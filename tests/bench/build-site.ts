@@ -2,7 +2,8 @@
 // for 1,000 and 10,000 generated articles: a full build into an empty folder, a rebuild after editing
 // one article, and the start-up (`--help`, a build of an empty content folder). Side by side with Hugo
 // (minimal layouts with RSS, Atom and JSON Feed outputs, the same articles), runs alternating.
-// Prints min and median of several runs, peak memory (GNU time), and one table with the ratios.
+// Prints min and median wall time of several runs, the median CPU time and peak memory (GNU time), and
+// one table; its ratio is the median of the ratios of runs made one after the other (wall time).
 // BENCH_RUNS sets the number of runs (default 5); BENCH_SIZES a comma-separated list of sizes.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +49,8 @@ function generate(count: number): { content: string; hugo: string; words: number
 
 interface Run {
   seconds: number;
+  /** User + system seconds of the process (GNU time), when measured. */
+  cpu: number | undefined;
   peakMb: number | undefined;
   stdout: string;
 }
@@ -55,14 +58,15 @@ interface Run {
 /** Runs a command to its end, timing the whole process; peak memory by GNU time when there is one. */
 function timed(command: string[], cwd = ROOT): Run {
   const stats = join(tmpdir(), `bench-time-${process.pid}.txt`);
-  const argv = GNU_TIME ? [GNU_TIME, '-o', stats, '-f', '%M', ...command] : command;
+  const argv = GNU_TIME ? [GNU_TIME, '-o', stats, '-f', '%M %U %S', ...command] : command;
   const start = process.hrtime.bigint();
   const run = spawnSync(argv[0]!, argv.slice(1), { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (run.status !== 0) throw new Error(`${command.join(' ')} failed (${run.status}): ${run.stderr}`);
-  const peakKb = GNU_TIME ? Number(readFileSync(stats, 'utf8').trim().split('\n').at(-1)) : NaN;
+  const [peakKb, user, system] = GNU_TIME ? readFileSync(stats, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) : [];
   rmSync(stats, { force: true });
-  return { seconds, peakMb: Number.isFinite(peakKb) ? peakKb / 1024 : undefined, stdout: run.stdout };
+  const cpu = user !== undefined && system !== undefined ? user + system : undefined;
+  return { seconds, cpu, peakMb: peakKb !== undefined && Number.isFinite(peakKb) ? peakKb / 1024 : undefined, stdout: run.stdout };
 }
 
 interface Series {
@@ -76,8 +80,11 @@ const median = (xs: number[]) => {
 const stat = (series: Series) => ({
   min: Math.min(...series.runs.map((r) => r.seconds)),
   median: median(series.runs.map((r) => r.seconds)),
+  cpu: series.runs.some((r) => r.cpu === undefined) ? undefined : median(series.runs.map((r) => r.cpu!)),
   peak: series.runs.some((r) => r.peakMb === undefined) ? undefined : Math.max(...series.runs.map((r) => r.peakMb!)),
 });
+/** The median of the ratios of runs made one after the other (steadier than a ratio of medians on a busy machine). */
+const pairedRatio = (a: Series, b: Series) => median(a.runs.map((r, i) => r.seconds / b.runs[i]!.seconds));
 
 /** Runs A and B in turn, `runs` times each, each preceded by its own (untimed) set-up. */
 function alternate(runs: number, a: { setup?: () => void; command: () => string[] }, b?: { setup?: () => void; command: () => string[]; cwd?: string }): [Series, Series | undefined] {
@@ -100,13 +107,8 @@ function row(work: string, ours: Series, theirs: Series | undefined, note = ''):
   const o = stat(ours);
   const t = theirs ? stat(theirs) : undefined;
   const mem = (mb: number | undefined) => (mb === undefined ? 'n/a' : `${mb.toFixed(0)} MB`);
-  rows.push([
-    work,
-    `${seconds(o.median)} (min ${seconds(o.min)}), ${mem(o.peak)}`,
-    t ? `${seconds(t.median)} (min ${seconds(t.min)}), ${mem(t.peak)}` : '',
-    t ? `${(o.median / t.median).toFixed(2)}x` : '',
-    note,
-  ]);
+  const cell = (s: ReturnType<typeof stat>) => `${seconds(s.median)} (min ${seconds(s.min)}), cpu ${s.cpu === undefined ? 'n/a' : seconds(s.cpu)}, ${mem(s.peak)}`;
+  rows.push([work, cell(o), t ? cell(t) : '', t && theirs ? `${pairedRatio(ours, theirs).toFixed(2)}x` : '', note]);
   console.log(`${work}: ours ${seconds(o.median)} median, ${seconds(o.min)} min${t ? `; Hugo ${seconds(t.median)} median, ${seconds(t.min)} min` : ''}`);
 }
 
@@ -172,7 +174,7 @@ try {
     for (const dir of [out, hugoOut]) rmSync(dir, { recursive: true, force: true });
   }
 
-  console.log('\n| work | this project: median (min), peak memory | Hugo: median (min), peak memory | ratio (medians) | |');
+  console.log('\n| work | this project: median (min), cpu, peak memory | Hugo: median (min), cpu, peak memory | ratio | |');
   console.log('|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 } finally {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseJsonFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
 import type { SiteOutput } from '../../functions/core/ports.ts';
-import { SiteBuilder, type BuildDeps } from '../../functions/core/site/build.ts';
+import { buildSite, SiteBuilder, type BuildDeps } from '../../functions/core/site/build.ts';
 import { MANIFEST_STATE, parseManifest, publishedArticleIds, readSiteManifest, rebuildDue } from '../../functions/core/site/manifest.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { articleText, settingsYaml } from '../helpers/factories.ts';
@@ -150,6 +150,17 @@ describe('a site rebuilt by one SiteBuilder', () => {
     expect(report.problems.map((p) => p.message)).toEqual(['duplicate id "tag:x.org,2025:1" (already used by articles/a.md)']);
     expect(output.files.has('articles/second.html')).toBe(false);
     expect(output.files.has('articles/first.html')).toBe(true);
+  });
+});
+
+describe('buildSite', () => {
+  it('shares one builder, and its cache, between calls with the same dependencies (a warm Lambda)', async () => {
+    const { content, deps } = site();
+    content.add('articles/a.md', articleText({ title: 'Alpha', date: '2025-01-01T00:00:00Z' }));
+    const kept = deps();
+    expect((await buildSite(kept, T0)).parsed).toBe(1);
+    expect((await buildSite(kept, T0)).parsed).toBe(0);
+    expect((await buildSite(deps(), T0)).parsed).toBe(1);
   });
 });
 

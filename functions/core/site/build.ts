@@ -379,7 +379,14 @@ async function writeIssueArchive(
   return issues;
 }
 
-/** Builds the site once (see SiteBuilder). */
+const builders = new WeakMap<BuildDeps, SiteBuilder>();
+
+/**
+ * Builds the site (see SiteBuilder). Calls with the same `deps` object share one builder and so its
+ * cache: a warm Lambda that keeps its dependencies rebuilds only what changed.
+ */
 export async function buildSite(deps: BuildDeps, now: Date): Promise<BuildReport> {
-  return new SiteBuilder(deps).build(now);
+  let builder = builders.get(deps);
+  if (!builder) builders.set(deps, (builder = new SiteBuilder(deps)));
+  return builder.build(now);
 }
