@@ -140,7 +140,7 @@ export async function sendIssue(
   if (options.dryRun) {
     return dryRun(system, at, now(), async (id, scheduledFor, watermark) => {
       const window = issueWindow({ watermark, scheduledFor, lookbackDays: system.settings.digest.lookbackDays, now: now() });
-      const content = window.end > window.start ? await planDeps.composer.compose({ issueId: id, scheduledFor, window }) : undefined;
+      const { content } = window.end > window.start ? await planDeps.composer.compose({ issueId: id, scheduledFor, window }) : { content: undefined };
       return content && { subject: content.subject, articles: content.articles.length };
     });
   }

@@ -1,6 +1,7 @@
 import { SiteIssueArchive } from '../core/issue/publish.ts';
 import type { ContentSource, Logger, SiteOutput, TemplateSource } from '../core/ports.ts';
 import { ContentIssueComposer } from '../core/sending/compose.ts';
+import { readPublishedIds } from '../core/site/manifest.ts';
 import type { DeliveryQueue } from '../core/sending/ports.ts';
 import type { Settings } from '../core/settings.ts';
 import { now, POLICY, type Stores } from './services.ts';
@@ -20,11 +21,19 @@ export function buildPlanDeps(input: {
   site?: SiteOutput | undefined;
 }) {
   const listId = input.settings.digest.listId;
+  const { site } = input;
   return {
     issues: input.stores.issues,
     subscribers: input.stores.subscribers,
     queue: input.queue,
-    composer: new ContentIssueComposer({ settings: input.settings, content: input.content, templates: input.templates, log: input.log }),
+    composer: new ContentIssueComposer({
+      settings: input.settings,
+      content: input.content,
+      templates: input.templates,
+      log: input.log,
+      // The digest carries only what the site has published (its build manifest says), when there is a site.
+      published: site ? () => readPublishedIds(site) : undefined,
+    }),
     archive: input.site ? new SiteIssueArchive({ issues: input.stores.issues, output: input.site, templates: input.templates, settings: input.settings, listId }) : undefined,
     log: input.log,
     settings: input.settings,

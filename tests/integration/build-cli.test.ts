@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAtomFeed, parseRssFeed } from 'feedsmith';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +75,80 @@ describe('newsletter build', () => {
     const run = runCli(['build', '--content', tempDir(), '--out', tempDir()]);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe('newsletter: publication.yaml: not found in the content directory\n');
+  });
+});
+
+/** Every file of a built site (the build's own records left out): path → [bytes, modification time]. */
+function snapshot(root: string): Map<string, [string, bigint]> {
+  const files = new Map<string, [string, bigint]>();
+  for (const name of readdirSync(root, { recursive: true }) as string[]) {
+    if (name.startsWith('.newsletter')) continue;
+    const full = join(root, name);
+    const stats = statSync(full, { bigint: true });
+    if (stats.isFile()) files.set(name, [readFileSync(full, 'utf8'), stats.mtimeNs]);
+  }
+  return files;
+}
+
+describe('newsletter build on a site it built before', () => {
+  function weekly(count: number): string {
+    const files: Record<string, string> = { 'publication.yaml': settingsYaml({ feedItems: 3 }) };
+    for (let i = 0; i < count; i++) files[`articles/a${i}.md`] = articleText({ title: `Story ${i}`, date: `2024-10-${String(i + 1).padStart(2, '0')}T09:00:00Z` }, `Story ${i} begins.\n\nMore.\n`);
+    return tempTree(files);
+  }
+
+  it('writes nothing when nothing changed, and after one edit only the files whose bytes changed', () => {
+    const content = weekly(8);
+    const out = tempDir();
+    expect(runCli(['build', '--content', content, '--out', out]).stdout).toContain('wrote 13 changed files, 0 unchanged');
+    const before = snapshot(out);
+    const again = runCli(['build', '--content', content, '--out', out]);
+    expect(again.stdout).toContain('wrote 0 changed files, 13 unchanged');
+    expect(snapshot(out)).toEqual(before);
+
+    writeFileSync(join(content, 'articles/a2.md'), articleText({ title: 'Story 2', date: '2024-10-03T09:00:00Z' }, 'Story 2, corrected.\n\nMore.\n'));
+    const edited = runCli(['build', '--content', content, '--out', out]);
+    expect(edited.status).toBe(0);
+    const after = snapshot(out);
+    const rewritten = [...after].filter(([path, [, mtime]]) => before.get(path)?.[1] !== mtime).map(([path]) => path).sort();
+    const changed = [...after].filter(([path, [body]]) => before.get(path)?.[0] !== body).map(([path]) => path).sort();
+    expect(rewritten).toEqual(changed);
+    // The page and the index: the edit is not among the feeds' three newest, and a build without the
+    // store writes no digest archive.
+    expect(changed).toEqual(['articles/story-2.html', 'index.html']);
+    expect(edited.stdout).toContain('wrote 2 changed files, 11 unchanged');
+  });
+
+  it('removes the page of a deleted article and nothing another writer put in the site', () => {
+    const content = weekly(3);
+    const out = tempDir();
+    runCli(['build', '--content', content, '--out', out]);
+    mkdirSync(join(out, 'issues'), { recursive: true });
+    writeFileSync(join(out, 'issues/2024-09-30T0700Z.html'), 'an archive page the sender wrote');
+    writeFileSync(join(out, 'articles/by-hand.html'), 'a page a person wrote');
+    writeFileSync(join(out, 'robots.txt'), 'User-agent: *');
+    rmSync(join(content, 'articles/a1.md'));
+    const run = runCli(['build', '--content', content, '--out', out]);
+    expect(run.stdout).toContain('removed 1 page no longer published');
+    expect(existsSync(join(out, 'articles/story-1.html'))).toBe(false);
+    expect(readFileSync(join(out, 'issues/2024-09-30T0700Z.html'), 'utf8')).toBe('an archive page the sender wrote');
+    expect(readFileSync(join(out, 'articles/by-hand.html'), 'utf8')).toBe('a page a person wrote');
+    expect(readFileSync(join(out, 'robots.txt'), 'utf8')).toBe('User-agent: *');
+    expect(parseRssFeed(readFileSync(join(out, 'feed.xml'), 'utf8')).items!.map((i) => i.title)).toEqual(['Story 2', 'Story 0']);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).not.toContain('Story 1');
+  });
+
+  it('keeps its manifest in .newsletter/: what it published, the files it owns, the next embargo', () => {
+    const content = weekly(2);
+    writeFileSync(join(content, 'articles/later.md'), articleText({ title: 'Later', date: '2099-01-01T00:00:00Z' }));
+    const out = tempDir();
+    runCli(['build', '--content', content, '--out', out]);
+    const manifest = JSON.parse(readFileSync(join(out, '.newsletter/site-manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ format: 1, nextEmbargo: '2099-01-01T00:00:00.000Z' });
+    expect(Date.parse(manifest.now)).toBeGreaterThan(Date.now() - 120_000);
+    expect(manifest.published.map((p: { path: string }) => p.path)).toEqual(['articles/story-1.html', 'articles/story-0.html']);
+    expect(Object.keys(manifest.files).sort()).toEqual(['articles/story-0.html', 'articles/story-1.html', 'atom.xml', 'feed.json', 'feed.xml', 'index.html', 'style.css']);
+    expect(Object.keys(manifest.shared).every((p) => p.startsWith('issues/'))).toBe(true);
   });
 });
 

@@ -143,9 +143,9 @@ async function leave(w: World, email: string): Promise<void> {
   expect(await w.service.unsubscribe(new URL(oneClick).searchParams.get('token'), w.clock.now, 'one-click')).toBe('unsubscribed');
 }
 
-async function send(w: World, iso: string, articles: string[], to: string[]): Promise<void> {
+async function send(w: World, iso: string, articles: string[], to: string[], options: { siteFirst?: boolean } = {}): Promise<void> {
   at(w, iso);
-  await rebuild(w);
+  if (options.siteFirst !== false) await rebuild(w);
   const summary = await sendIssue(w.system, w.clock.now, { now: () => w.clock.now, retryDelayMs: 0 });
   if (articles.length === 0) {
     expect(summary.kind, JSON.stringify(summary)).toBe('nothing-to-send');
@@ -251,13 +251,18 @@ describe('eight weeks of a weekly digest (simulated clock, real adapters)', () =
     at(w, '2026-01-07T10:00:00Z');
     publish(w, 'alpha.md', { title: 'Alpha, revised', date: '2026-01-02T08:00:00Z', updated: '2026-01-07T10:00:00Z', slug: 'alpha' });
     publish(w, 'beta.md', { title: 'Beta', date: '2026-01-07T10:00:00Z', slug: 'beta' });
+    await rebuild(w);
     at(w, '2026-01-08T10:00:00Z');
     await leave(w, 'bob@example.com');
     at(w, '2026-01-09T10:00:00Z');
     expect(await w.service.subscribe('bob@example.com', w.clock.now)).toEqual({ ok: true });
     expect((await w.system.stores.subscribers.get(subscriberId('bob@example.com')))?.state).toBe('unsubscribed');
     await join_(w, 'dan@example.com');
-    await send(w, mondays(1), ['Beta'], ['ann@example.com', 'dan@example.com']);
+    // Late on Sunday another article lands, and the site is not rebuilt before Monday's send: the
+    // digest carries only what the site has published, and Late waits for the next issue.
+    at(w, '2026-01-11T23:00:00Z');
+    publish(w, 'late.md', { title: 'Late', date: '2026-01-11T22:00:00Z', slug: 'late' });
+    await send(w, mondays(1), ['Beta'], ['ann@example.com', 'dan@example.com'], { siteFirst: false });
     await checkEverything(w);
 
     // Week 2: Gamma is published; Alpha's file is renamed (its id and slug kept); Ann's mailbox bounces
@@ -275,7 +280,7 @@ describe('eight weeks of a weekly digest (simulated clock, real adapters)', () =
     expect(await w.service.confirm(new URL(strangers).searchParams.get('token'), w.clock.now)).toBe('expired');
     expect((await w.system.stores.subscribers.get(subscriberId('bob@example.com')))?.state).toBe('unsubscribed');
     await join_(w, 'bob@example.com');
-    await send(w, mondays(2), ['Gamma'], ['bob@example.com', 'dan@example.com']);
+    await send(w, mondays(2), ['Gamma', 'Late'], ['bob@example.com', 'dan@example.com']);
     await checkEverything(w);
 
     // Week 3: the embargo passes (the site shows it within the step), Beta is deleted.

@@ -1,20 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { S3ContentSource } from '../../functions/adapters/s3-content.ts';
 import { S3SiteOutput } from '../../functions/adapters/s3-output.ts';
+import { FileTemplateSource } from '../../functions/adapters/fs-templates.ts';
+import { SiteBuilder } from '../../functions/core/site/build.ts';
+import { memoryLogger } from '../helpers/memory.ts';
 import { handler, useDeps } from '../../functions/handlers/feeds.ts';
 import { feedsDepsFromEnv } from '../../functions/wiring/feeds.ts';
 import { lambdaContext, s3Event } from '../helpers/events.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
 import { articleText, settingsYaml } from '../helpers/factories.ts';
 
-const BUCKETS = ['content', 'site', 'adapters'];
+const BUCKETS = ['content', 'site', 'adapters', 'content-again', 'site-again'];
 let server: ChildProcess;
 let s3: S3Client;
+let port: number;
 
 /**
  * Starts s3rver in its own Node process on a free loopback port. Its list continuation tokens use
@@ -39,15 +44,20 @@ async function startS3rver(dir: string): Promise<{ child: ChildProcess; port: nu
 beforeAll(async () => {
   const started = await startS3rver(tempDir('s3rver-'));
   server = started.child;
-  s3 = new S3Client({
-    endpoint: `http://127.0.0.1:${started.port}`,
+  port = started.port;
+  s3 = newClient();
+});
+
+function newClient(): S3Client {
+  return new S3Client({
+    endpoint: `http://127.0.0.1:${port}`,
     forcePathStyle: true,
     region: 'eu-west-1',
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-});
+}
 
 afterAll(async () => {
   s3?.destroy();
@@ -59,6 +69,19 @@ afterAll(async () => {
 });
 
 afterEach(() => useDeps(undefined));
+
+/** A second client for the same server that calls `onCommand` before each command (and may throw). */
+function watchedClient(onCommand: (input: { Key?: string; Bucket?: string }, command: string) => void): S3Client {
+  const client = newClient();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      onCommand(args.input as { Key?: string }, context.commandName!);
+      return next(args);
+    },
+    { step: 'initialize', name: 'watchCommands' },
+  );
+  return client;
+}
 
 async function put(bucket: string, key: string, body: string): Promise<void> {
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
@@ -102,6 +125,38 @@ describe('S3 content source', () => {
     expect(new TextDecoder().decode(files[1004]!.bytes)).toBe('articles/p-1004.md');
   });
 
+  it('checks each object\'s size from the listing and never fetches one over the limit', async () => {
+    await put('adapters', 'sized/articles/small.md', 'small');
+    await put('adapters', 'sized/articles/huge.md', 'h'.repeat(3000));
+    const gets: string[] = [];
+    const watched = watchedClient((input, command) => command === 'GetObjectCommand' && gets.push(String(input.Key)));
+    const files = await new S3ContentSource(watched, { bucket: 'adapters', prefix: 'sized' }).list({ maxBytes: 2048, limitName: 'maxArticleBytes' });
+    expect(files.map((f) => [f.path, f.unreadable])).toEqual([
+      ['articles/huge.md', '3 KB, over the 2 KB limit (maxArticleBytes): not read'],
+      ['articles/small.md', undefined],
+    ]);
+    expect(gets).toEqual(['sized/articles/small.md']);
+    watched.destroy();
+  });
+
+  it('reports an object it cannot read as that file\'s problem and reads the others', async () => {
+    await put('adapters', 'flaky/articles/a.md', 'A');
+    await put('adapters', 'flaky/articles/b.md', 'B');
+    const watched = watchedClient((input, command) => {
+      if (command === 'GetObjectCommand' && input.Key === 'flaky/articles/a.md') throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+    });
+    const source = new S3ContentSource(watched, { bucket: 'adapters', prefix: 'flaky' });
+    const entries = await source.entries();
+    expect(entries.map((e) => e.version)).toEqual([expect.stringMatching(/^[0-9a-f]{32}$/), expect.stringMatching(/^[0-9a-f]{32}$/)]);
+    const files = await source.readEntries(entries);
+    expect(files.map((f) => [f.path, f.unreadable ?? new TextDecoder().decode(f.bytes)])).toEqual([
+      ['articles/a.md', 'cannot be read from s3://adapters/flaky/articles/a.md (AccessDenied: Access Denied)'],
+      ['articles/b.md', 'B'],
+    ]);
+    expect(files[1]!.version).toBe(entries[1]!.version);
+    watched.destroy();
+  });
+
   it('says which object it could not read when the bucket does not exist', async () => {
     const source = new S3ContentSource(s3, { bucket: 'no-such-bucket' });
     await expect(source.read('publication.yaml')).rejects.toThrow('s3://no-such-bucket/publication.yaml cannot be read');
@@ -138,7 +193,7 @@ describe('feeds Lambda handler on AWS wiring', () => {
     const written = await keys('site');
     expect(written).toEqual(expect.arrayContaining(['articles/first.html', 'articles/second.html', 'atom.xml', 'feed.json', 'feed.xml', 'index.html', 'style.css']));
     expect(written.some((key) => key.includes('broken'))).toBe(false);
-    expect(result.written).toBe(written.length);
+    expect(result.written).toBe(written.filter((key) => !key.startsWith('.newsletter/')).length);
 
     const rss = await get('site', 'feed.xml');
     expect(rss.type).toBe('application/rss+xml; charset=utf-8');
@@ -161,6 +216,78 @@ describe('feeds Lambda handler on AWS wiring', () => {
     expect(logs.map((l) => JSON.parse(l))).toEqual(
       expect.arrayContaining([expect.objectContaining({ message: 'rebuild requested', changed: ['articles/second.md'], service: 'feeds' })]),
     );
+  });
+
+  it('puts only the objects whose bytes changed, deletes the page of a deleted article and nothing another writer put there', async () => {
+    await put('content-again', 'publication.yaml', settingsYaml({ feedItems: 2 }));
+    for (const i of [1, 2, 3]) await put('content-again', `articles/s${i}.md`, articleText({ title: `Story ${i}`, date: `2024-11-1${i}T09:00:00Z` }, `Story ${i}.\n`));
+    const calls: string[] = [];
+    const watched = watchedClient((input, command) => {
+      if (input.Bucket === 'site-again' && (command === 'PutObjectCommand' || command === 'DeleteObjectCommand')) calls.push(`${command.replace('ObjectCommand', '')} ${input.Key}`);
+    });
+    const run = async () => {
+      calls.length = 0;
+      useDeps(feedsDepsFromEnv({ CONTENT_BUCKET: 'content-again', SITE_BUCKET: 'site-again' }, { s3: watched }));
+      const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      try {
+        return await handler({ reason: 'test' });
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    await run();
+    expect(calls.filter((c) => c.startsWith('Put articles/'))).toHaveLength(3);
+    await run();
+    expect(calls).toEqual(['Put .newsletter/site-manifest.json']);
+
+    await put('site-again', 'issues/2024-11-04T0700Z.html', 'an archive page the sender wrote');
+    await put('content-again', 'articles/s3.md', articleText({ title: 'Story 3', date: '2024-11-13T09:00:00Z' }, 'Story 3, corrected.\n'));
+    await s3.send(new DeleteObjectCommand({ Bucket: 'content-again', Key: 'articles/s1.md' }));
+    const result = await run();
+    expect(calls.filter((c) => !c.startsWith('Put issues/')).sort()).toEqual([
+      'Delete articles/story-1.html',
+      'Put .newsletter/site-manifest.json',
+      'Put articles/story-3.html',
+      'Put atom.xml',
+      'Put feed.json',
+      'Put feed.xml',
+      'Put index.html',
+    ]);
+    expect(result.written).toBe(calls.filter((c) => c.startsWith('Put ') && !c.includes('.newsletter/')).length);
+    const site = await keys('site-again');
+    expect(site).not.toContain('articles/story-1.html');
+    expect((await get('site-again', 'issues/2024-11-04T0700Z.html')).body).toBe('an archive page the sender wrote');
+    expect((await get('site-again', 'articles/story-3.html')).body).toContain('Story 3, corrected.');
+    watched.destroy();
+  });
+
+  it('a builder with a code version reads only the content objects whose ETag changed, even in a new process', async () => {
+    await put('content-again', 'cached/publication.yaml', settingsYaml());
+    for (const i of [1, 2, 3, 4]) await put('content-again', `cached/articles/c${i}.md`, articleText({ title: `Cached ${i}`, date: `2024-11-1${i}T09:00:00Z` }));
+    const gets: string[] = [];
+    const watched = watchedClient((input, command) => command === 'GetObjectCommand' && input.Bucket === 'content-again' && gets.push(String(input.Key)));
+    const builder = () =>
+      new SiteBuilder({
+        content: new S3ContentSource(watched, { bucket: 'content-again', prefix: 'cached' }),
+        output: new S3SiteOutput(watched, { bucket: 'site-again', prefix: 'cached-site' }),
+        templates: new FileTemplateSource(join(ROOT, 'templates')),
+        log: memoryLogger(),
+        codeVersion: 'test',
+      });
+    await builder().build(new Date('2024-12-01T00:00:00Z'));
+    expect(gets.filter((k) => k.includes('/articles/'))).toHaveLength(4);
+    gets.length = 0;
+    await put('content-again', 'cached/articles/c2.md', articleText({ title: 'Cached 2, edited', date: '2024-11-12T09:00:00Z' }));
+    const report = await builder().build(new Date('2024-12-01T00:00:00Z'));
+    expect(gets).toEqual(['cached/publication.yaml', 'cached/articles/c2.md']);
+    expect(report.parsed).toBe(1);
+    expect((await keys('site-again')).filter((k) => k.startsWith('cached-site/.newsletter/'))).toEqual([
+      'cached-site/.newsletter/article-cache-changes.v8',
+      'cached-site/.newsletter/article-cache.v8',
+      'cached-site/.newsletter/site-manifest.json',
+    ]);
+    expect((await get('site-again', 'cached-site/index.html')).body).toContain('Cached 2, edited');
+    watched.destroy();
   });
 
   it('says where to build from when neither buckets nor directories are set', () => {

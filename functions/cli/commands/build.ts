@@ -1,8 +1,14 @@
 import type { Command } from 'commander';
-import { buildSite } from '../../core/site/build.ts';
+import { codeVersion } from '../../adapters/code-version.ts';
+import { WorkerPool } from '../../adapters/worker-pool.ts';
+import { SiteBuilder } from '../../core/site/build.ts';
 import { localBuildDeps } from '../../wiring/local.ts';
 import { consoleLogger } from '../console-logger.ts';
 import { CliError } from '../errors.ts';
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
 
 export function registerBuild(program: Command): void {
   program
@@ -14,12 +20,16 @@ export function registerBuild(program: Command): void {
     .option('--strict', 'exit with status 2 when any article was left out')
     .option('--verbose', 'log every step')
     .action(async (opts: { content: string; out: string; templates?: string; strict?: boolean; verbose?: boolean }) => {
-      const report = await buildSite(localBuildDeps(opts, consoleLogger(opts.verbose)), new Date());
+      const builder = new SiteBuilder({ ...localBuildDeps(opts, consoleLogger(opts.verbose)), processor: new WorkerPool(), codeVersion: codeVersion() });
+      const report = await builder.build(new Date()).finally(() => builder.close());
       const skipped = report.skipped.map((s) => `${s.file} (${s.reason === 'draft' ? 'draft' : `scheduled for ${s.date.toISOString()}`})`);
       process.stdout.write(
-        `built ${opts.out}/: ${report.articles.length} article${report.articles.length === 1 ? '' : 's'} published, ` +
+        `built ${opts.out}/: ${plural(report.articles.length, 'article')} published, ` +
           `${report.feedItems} in each feed (feed.xml, atom.xml, feed.json), ` +
-          `${report.problems.length} left out with errors, ${report.skipped.length} not yet published\n`,
+          `${report.problems.length} left out with errors, ${report.skipped.length} not yet published\n` +
+          `wrote ${plural(report.written.length, 'changed file')}, ${report.unchanged} unchanged` +
+          (report.removed.length > 0 ? `, removed ${plural(report.removed.length, 'page')} no longer published` : '') +
+          '\n',
       );
       if (skipped.length > 0) process.stdout.write(`not yet published: ${skipped.join(', ')}\n`);
       if (report.articles.length === 0 && report.problems.length === 0) {

@@ -53,12 +53,12 @@ export class SiteIssueArchive implements IssueArchivePublisher {
    * Every issue's page, the index and the feed (what a site build writes); articles that are not in
    * `published` any more are listed without a link. Returns the paths written.
    */
-  async publishAll(published?: ReadonlySet<string>): Promise<string[]> {
-    return this.write(undefined, published);
+  async publishAll(published?: ReadonlySet<string>, output: SiteOutput = this.deps.output): Promise<string[]> {
+    return this.write(undefined, published, output);
   }
 
-  private async write(only: ReadonlySet<string> | undefined, published?: ReadonlySet<string>): Promise<string[]> {
+  private async write(only: ReadonlySet<string> | undefined, published?: ReadonlySet<string>, output: SiteOutput = this.deps.output): Promise<string[]> {
     const [templates, issues] = await Promise.all([this.load(), allIssues(this.deps.issues, this.deps.listId)]);
-    return writeIssueArchive(this.deps.output, { settings: this.deps.settings, templates, issues, published }, only);
+    return writeIssueArchive(output, { settings: this.deps.settings, templates, issues, published }, only);
   }
 }

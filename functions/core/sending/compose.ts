@@ -2,11 +2,10 @@ import { loadArticles } from '../articles/load.ts';
 import { formatProblem } from '../articles/types.ts';
 import { renderDigest } from '../digest/render.ts';
 import { loadEmailTemplate } from '../digest/templates.ts';
-import type { IssueContent } from '../issue/types.ts';
 import { selectIssueArticles, type IssueWindow } from '../issue/window.ts';
 import type { ContentSource, Logger, TemplateSource } from '../ports.ts';
 import type { Settings } from '../settings.ts';
-import type { IssueComposer } from './ports.ts';
+import type { ComposedIssue, IssueComposer } from './ports.ts';
 
 export interface ComposerDeps {
   settings: Settings;
@@ -24,20 +23,21 @@ export interface ComposerDeps {
 export class ContentIssueComposer implements IssueComposer {
   constructor(private readonly deps: ComposerDeps) {}
 
-  async compose(input: { issueId: string; scheduledFor: Date; window: IssueWindow }): Promise<IssueContent | undefined> {
+  async compose(input: { issueId: string; scheduledFor: Date; window: IssueWindow }): Promise<ComposedIssue> {
     const { settings, content, templates, log } = this.deps;
     const [files, published] = await Promise.all([content.list(), this.deps.published?.()]);
     const loaded = loadArticles(files, settings, input.window.end);
     for (const problem of loaded.problems) log.warn(formatProblem(problem));
-    const onSite = published ? loaded.articles.filter((a) => published.has(a.id)) : loaded.articles;
-    if (published && onSite.length < loaded.articles.length) {
-      log.info('articles not yet on the site wait for the next issue', { issueId: input.issueId, waiting: loaded.articles.length - onSite.length });
-    }
-    const articles = selectIssueArticles(onSite, input.window, settings.digest.maxArticles);
-    if (articles.length === 0) return undefined;
+    // An article in the window that the site has not published yet waits for the next issue: this
+    // issue's window (and so the watermark) ends just before the first of them.
+    const waiting = published ? selectIssueArticles(loaded.articles.filter((a) => !published.has(a.id)), input.window, Number.MAX_SAFE_INTEGER) : [];
+    const until = waiting.length > 0 ? new Date(Math.min(...waiting.map((a) => a.date.getTime())) - 1) : input.window.end;
+    if (waiting.length > 0) log.info('articles not yet on the site wait for the next issue', { issueId: input.issueId, waiting: waiting.length });
+    const articles = selectIssueArticles(loaded.articles, { start: input.window.start, end: until }, settings.digest.maxArticles);
+    if (articles.length === 0) return { content: undefined, until };
     const template = await loadEmailTemplate(templates, 'digest.mjml');
     const rendered = await renderDigest({ settings, issueId: input.issueId, articles, scheduledTime: input.scheduledFor, template });
     log.info('digest rendered', { issueId: input.issueId, articles: rendered.articles.length, cards: rendered.cards, htmlBytes: Buffer.byteLength(rendered.html), mode: rendered.mode });
-    return rendered;
+    return { content: rendered, until };
   }
 }

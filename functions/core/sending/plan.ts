@@ -68,7 +68,7 @@ export async function planIssue(deps: PlanDeps, requested: Date, now: Date): Pro
       return { outcome: 'blocked', issueId, openIssueId: list.openIssueId };
     }
     const window = issueWindow({ watermark: list.watermark, scheduledFor, lookbackDays: deps.settings.digest.lookbackDays, now });
-    const content = window.end > window.start ? await deps.composer.compose({ issueId, scheduledFor, window }) : undefined;
+    const { content, until } = window.end > window.start ? await deps.composer.compose({ issueId, scheduledFor, window }) : { content: undefined, until: window.end };
     if (!content) {
       deps.log.info('no articles since the last issue: nothing to send', { issueId, watermark: list.watermark?.toISOString() });
       return { outcome: 'no-articles', issueId };
@@ -83,7 +83,7 @@ export async function planIssue(deps: PlanDeps, requested: Date, now: Date): Pro
       listId: deps.listId,
       scheduledFor,
       windowStart: window.start,
-      windowEnd: window.end,
+      windowEnd: until,
       content,
       status: 'planning',
       batchesPlanned: 0,

@@ -59,12 +59,17 @@ export interface DeliveryQueue {
   enqueue(message: BatchMessage): Promise<void>;
 }
 
+/** What an issue carries, and where its window really ends (before articles still waiting for the site). */
+export interface ComposedIssue {
+  /** Undefined when no article falls in the window: no articles, no issue. */
+  content: IssueContent | undefined;
+  /** At or before the window's end: the issue's window end, and so the watermark once it is sent. */
+  until: Date;
+}
+
 export interface IssueComposer {
-  /**
-   * Chooses the articles in `window` and renders the digest once (MJML). Undefined when no article falls
-   * in the window: no articles, no issue.
-   */
-  compose(input: { issueId: string; scheduledFor: Date; window: IssueWindow }): Promise<IssueContent | undefined>;
+  /** Chooses the articles in `window` and renders the digest once (MJML). */
+  compose(input: { issueId: string; scheduledFor: Date; window: IssueWindow }): Promise<ComposedIssue>;
 }
 
 /** Puts an issue's archive page (its "view in browser" link), the index of issues and their feed on the site. */

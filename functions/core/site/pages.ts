@@ -25,8 +25,18 @@ export async function loadPageTemplates(templates: TemplateSource): Promise<Page
   return { layout, article, index, articleItem };
 }
 
+// Pages show UTC days: one formatted text per language and day (an index of 10,000 articles spans
+// a few hundred days; formatting each date anew was a third of rebuilding the index).
+const dayTexts = new Map<string, string>();
 function formatDate(date: Date, language: string): string {
-  return formatLongDate(date, language, 'UTC');
+  const key = `${language} ${Math.floor(date.getTime() / 86_400_000)}`;
+  let text = dayTexts.get(key);
+  if (text === undefined) {
+    text = formatLongDate(date, language, 'UTC');
+    if (dayTexts.size > 100_000) dayTexts.clear();
+    dayTexts.set(key, text);
+  }
+  return text;
 }
 
 function articleView(article: Article, settings: Settings) {
