@@ -19,6 +19,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { TABLE_SCHEMA } from '../functions/adapters/dynamo/schema.ts';
 import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
 import { BUNDLED_TEMPLATES_DIR, bundlingOptions } from './bundling.ts';
 import type { StackConfig } from './config.ts';
@@ -58,22 +59,26 @@ export class NewsletterStack extends Stack {
     const config = (this.config = props.config);
     this.removal = config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
+    // The shape ensureTable gives the local stand-in (functions/adapters/dynamo/schema.ts).
+    const key = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
     this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      partitionKey: key(TABLE_SCHEMA.partitionKey),
+      sortKey: key(TABLE_SCHEMA.sortKey),
+      billingMode: dynamodb.BillingMode[TABLE_SCHEMA.billing],
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // Pending subscribers who never confirm are removed by DynamoDB.
-      timeToLiveAttribute: 'ttl',
+      timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
       deletionProtection: config.production,
       removalPolicy: this.removal,
     });
-    this.table.addGlobalSecondaryIndex({
-      indexName: 'gsi1',
-      partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
+    for (const index of TABLE_SCHEMA.indexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: key(index.partitionKey),
+        sortKey: key(index.sortKey),
+        projectionType: dynamodb.ProjectionType[index.projection],
+      });
+    }
 
     const bucketDefaults: s3.BucketProps = {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { MIN_KEY_BYTES as MIN_BYTES } from '../core/tokens.ts';
 
 /** Where a machine without `TOKEN_SECRET` keeps its own signing key (git-ignored). */
 export const LOCAL_SECRET_FILE = '.data/token-secret';
-
-const MIN_BYTES = 32;
 
 /**
  * The token signing key: `TOKEN_SECRET` (at least 32 bytes) when set; otherwise, on one machine, a

@@ -1,6 +1,6 @@
 import type { Logger, Mailer, TemplateSource } from '../core/ports.ts';
 import type { Settings } from '../core/settings.ts';
-import { parseMailbox } from '../core/mime/headers.ts';
+import { envelopeSender } from '../core/envelope.ts';
 import type { ConfirmationMail } from '../core/subscribers/service.ts';
 import { SubscriptionService } from '../core/subscribers/service.ts';
 import { loadWebTemplates } from '../core/web/pages.ts';
@@ -41,7 +41,7 @@ export async function buildApiDeps(input: { settings: Settings; templates: Templ
     tokenKey: input.tokenKey,
     listId: settings.digest.listId,
     apiUrl: settings.digest.apiUrl,
-    envelopeFrom: parseMailbox(settings.digest.from).address,
+    envelopeFrom: envelopeSender(settings.digest),
     coolDownMs: POLICY.confirmationCoolDownMs,
     confirmTtlMs: POLICY.confirmLinkTtlMs,
     pendingTtlMs: POLICY.pendingTtlMs,

@@ -1,16 +1,17 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { longEnoughKey, MIN_KEY_BYTES } from '../../core/tokens.ts';
 import { readEnv, required } from '../env.ts';
 
 /** The token signing key: `TOKEN_SECRET` itself, or an SSM SecureString named by `TOKEN_SECRET_PARAM`. */
 export async function tokenKeyFromEnv(env: NodeJS.ProcessEnv, ssm: () => SSMClient = () => new SSMClient({})): Promise<string> {
   if (env.TOKEN_SECRET !== undefined) {
-    if (Buffer.byteLength(env.TOKEN_SECRET) < 32) throw new Error('Environment variable TOKEN_SECRET must be at least 32 bytes');
+    if (!longEnoughKey(env.TOKEN_SECRET)) throw new Error(`Environment variable TOKEN_SECRET must be at least ${MIN_KEY_BYTES} bytes`);
     return env.TOKEN_SECRET;
   }
   const { TOKEN_SECRET_PARAM } = readEnv({ TOKEN_SECRET_PARAM: required }, env);
   const out = await ssm().send(new GetParameterCommand({ Name: TOKEN_SECRET_PARAM, WithDecryption: true }));
   const value = out.Parameter?.Value;
-  if (!value || Buffer.byteLength(value) < 32) throw new Error(`SSM parameter ${TOKEN_SECRET_PARAM} must hold a secret of at least 32 bytes`);
+  if (!value || !longEnoughKey(value)) throw new Error(`SSM parameter ${TOKEN_SECRET_PARAM} must hold a secret of at least ${MIN_KEY_BYTES} bytes`);
   return value;
 }
 
