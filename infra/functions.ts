@@ -1,22 +1,26 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FunctionName } from '../functions/lambdas/env.ts';
 import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
 
-/** What a function is given: each need is one environment variable and the grant that goes with it. */
+/**
+ * What a function's role may do (its environment, the names of what it uses, is its spec in
+ * functions/lambdas/env.ts; a stack test holds the two together).
+ */
 export type Need =
-  /** CONTENT_BUCKET: read the settings and articles. */
+  /** Read the settings and articles (CONTENT_BUCKET). */
   | 'content'
-  /** SITE_BUCKET: write the public site. */
+  /** Write the public site (SITE_BUCKET). */
   | 'site'
-  /** TABLE_NAME: read and write subscribers, issues and deliveries. */
+  /** Read and write subscribers, issues and deliveries (TABLE_NAME). */
   | 'table'
-  /** QUEUE_URL: send delivery batches (the queue's consumer gets QUEUE_URL too, to defer a batch). */
+  /** Send delivery batches (QUEUE_URL; the queue's consumer is given it too, to defer a batch). */
   | 'queue'
-  /** TOKEN_SECRET_PARAM: read the token signing key. */
+  /** Read the token signing key (TOKEN_SECRET_PARAM). */
   | 'secret'
-  /** SES_CONFIGURATION_SET (and MAX_SEND_RATE): send mail from the sender identity only. */
+  /** Send mail from the sender identity only (SES_CONFIGURATION_SET, MAX_SEND_RATE). */
   | 'mail'
-  /** TEMPLATES_DIR: the templates/ directory is copied into the bundle. */
+  /** The templates/ directory is copied into the bundle (TEMPLATES_DIR). */
   | 'templates';
 
 /** `METHOD /path` under the API prefix. */
@@ -32,8 +36,8 @@ export type Trigger =
   | { kind: 'ses-events' };
 
 export interface FunctionSpec {
-  /** Handler file `functions/handlers/<name>.ts`, exporting `handler`. */
-  name: string;
+  /** Composition root `functions/lambdas/<name>.ts`, exporting `handler`; also names its environment spec. */
+  name: FunctionName;
   needs: Need[];
   trigger: Trigger;
   /** Renders MJML (and so carries the MJML compiler); every other bundle must stay free of it. */
@@ -58,16 +62,17 @@ export const FUNCTIONS: FunctionSpec[] = [
   { name: 'subscribe', needs: ['content', 'table', 'secret', 'mail', 'templates'], trigger: { kind: 'http', routes: ['GET /subscribe', 'POST /subscribe'], mailing: ['POST /subscribe'] }, rendersMjml: true, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 15 },
   { name: 'confirm', needs: ['content', 'table', 'secret', 'templates'], trigger: { kind: 'http', routes: ['GET /confirm'] }, rendersMjml: false, bundlesSdk: false, memoryMb: 512, timeoutSeconds: 15 },
   { name: 'unsubscribe', needs: ['content', 'table', 'secret', 'templates'], trigger: { kind: 'http', routes: ['GET /unsubscribe', 'POST /unsubscribe'] }, rendersMjml: false, bundlesSdk: false, memoryMb: 512, timeoutSeconds: 15 },
-  { name: 'plan-issue', needs: ['content', 'table', 'queue', 'secret', 'templates'], trigger: { kind: 'schedule' }, rendersMjml: true, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 900 },
+  { name: 'plan-issue', needs: ['content', 'site', 'table', 'queue', 'secret', 'templates'], trigger: { kind: 'schedule' }, rendersMjml: true, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 900 },
   { name: 'deliver', needs: ['table', 'mail'], trigger: { kind: 'queue' }, rendersMjml: false, bundlesSdk: true, memoryMb: 512, timeoutSeconds: 120 },
   { name: 'ses-events', needs: ['table'], trigger: { kind: 'ses-events' }, rendersMjml: false, bundlesSdk: true, memoryMb: 256, timeoutSeconds: 30 },
 ];
 
+/** The file infra bundles for a function: its composition root. */
 export function handlerEntry(spec: Pick<FunctionSpec, 'name'>): string {
-  return `functions/handlers/${spec.name}.ts`;
+  return `functions/lambdas/${spec.name}.ts`;
 }
 
-/** Whether the handler file exists yet (only those are bundled and deployed). */
+/** Whether the composition root exists yet (only those are bundled and deployed). */
 export function handlerExists(spec: Pick<FunctionSpec, 'name'>): boolean {
   return existsSync(join(PROJECT_ROOT, handlerEntry(spec)));
 }

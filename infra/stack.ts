@@ -20,6 +20,7 @@ import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subsc
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../functions/adapters/dynamo/schema.ts';
+import { FUNCTION_ENV, type Variable } from '../functions/lambdas/env.ts';
 import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
 import { BUNDLED_TEMPLATES_DIR, bundlingOptions } from './bundling.ts';
 import type { StackConfig } from './config.ts';
@@ -163,24 +164,26 @@ export class NewsletterStack extends Stack {
     const { config } = this;
     const id = pascal(spec.name);
     const needs = new Set(spec.needs);
-    const environment: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps' };
-    if (needs.has('content')) environment.CONTENT_BUCKET = this.contentBucket.bucketName;
-    if (needs.has('site')) environment.SITE_BUCKET = this.siteBucket.bucketName;
-    if (needs.has('table')) environment.TABLE_NAME = this.table.tableName;
-    if (needs.has('queue') || spec.trigger.kind === 'queue') environment.QUEUE_URL = this.queue.queueUrl;
-    if (needs.has('secret')) environment.TOKEN_SECRET_PARAM = config.tokenSecretParam;
-    if (needs.has('templates')) environment.TEMPLATES_DIR = BUNDLED_TEMPLATES_DIR;
-    if (needs.has('mail')) environment.SES_CONFIGURATION_SET = this.configurationSet.configurationSetName;
-    if (needs.has('mail')) {
+    // Every variable of the function's spec (functions/lambdas/env.ts), each from its one resource.
+    const value: Record<Variable, string> = {
+      CONTENT_BUCKET: this.contentBucket.bucketName,
+      SITE_BUCKET: this.siteBucket.bucketName,
+      TABLE_NAME: this.table.tableName,
+      QUEUE_URL: this.queue.queueUrl,
+      TOKEN_SECRET_PARAM: config.tokenSecretParam,
+      TEMPLATES_DIR: BUNDLED_TEMPLATES_DIR,
+      SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
       // Every sender is given its rate: its role may send mail but not read the account's quota
       // (GetSendQuota has no resource to scope it to). Each delivery worker gets its share of the
       // account's rate, so all of them together never exceed it; a function answering the API sends
       // at most as fast as its mailing routes are let through (SES throttling beyond that is retried).
-      environment.MAX_SEND_RATE =
+      MAX_SEND_RATE:
         spec.trigger.kind === 'queue'
           ? String(Math.floor((config.sesMaxSendRate / config.deliverConcurrency) * 100) / 100)
-          : String(Math.min(MAILING_RATE_LIMIT, config.sesMaxSendRate));
-    }
+          : String(Math.min(MAILING_RATE_LIMIT, config.sesMaxSendRate)),
+    };
+    const environment: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps' };
+    for (const variable of FUNCTION_ENV[spec.name]) environment[variable] = value[variable];
 
     // A name an operator can type: `aws logs tail /newsletter/<stage>/deliver --follow`.
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {

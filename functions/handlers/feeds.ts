@@ -1,7 +1,6 @@
 import type { Context, S3Event } from 'aws-lambda';
 import { formatProblem } from '../core/articles/types.ts';
 import { buildSite, type BuildDeps } from '../core/site/build.ts';
-import { feedsDepsFromEnv } from '../wiring/feeds.ts';
 
 /** A direct invocation (console, CLI, schedule): rebuild everything. */
 export interface RebuildRequest {
@@ -15,23 +14,21 @@ export interface RebuildResult {
   written: number;
 }
 
-let deps: BuildDeps | undefined;
-
-/** Regenerates feeds and pages whenever content changes (S3 event) or on request. */
-export async function handler(event: S3Event | RebuildRequest, _context?: Context): Promise<RebuildResult> {
-  deps ??= feedsDepsFromEnv();
-  const changed = 'Records' in event ? event.Records.map((r) => decodeURIComponent(r.s3.object.key.replace(/\+/g, ' '))) : [];
-  deps.log.info('rebuild requested', { changed, reason: 'Records' in event ? 's3' : (event.reason ?? 'invoke') });
-  const report = await buildSite(deps, new Date());
-  return {
-    published: report.articles.length,
-    inFeeds: report.feedItems,
-    problems: report.problems.map(formatProblem),
-    written: report.written.length,
-  };
+export interface FeedsHandlerDeps extends BuildDeps {
+  now: () => Date;
 }
 
-/** For tests and other wirings: use these dependencies instead of the environment's. */
-export function useDeps(next: BuildDeps | undefined): void {
-  deps = next;
+/** Regenerates feeds and pages whenever content changes (S3 event) or on request. */
+export function feedsHandler(deps: FeedsHandlerDeps) {
+  return async (event: S3Event | RebuildRequest, _context?: Context): Promise<RebuildResult> => {
+    const changed = 'Records' in event ? event.Records.map((r) => decodeURIComponent(r.s3.object.key.replace(/\+/g, ' '))) : [];
+    deps.log.info('rebuild requested', { changed, reason: 'Records' in event ? 's3' : (event.reason ?? 'invoke') });
+    const report = await buildSite(deps, deps.now());
+    return {
+      published: report.articles.length,
+      inFeeds: report.feedItems,
+      problems: report.problems.map(formatProblem),
+      written: report.written.length,
+    };
+  };
 }

@@ -4,8 +4,8 @@ import { issueIdFor } from '../core/digest/select.ts';
 import type { BatchOutcome } from '../core/sending/deliver.ts';
 import { planIssue, type PlanResult } from '../core/sending/plan.ts';
 import type { BatchMessage } from '../core/sending/types.ts';
-import { buildDeliverDeps } from '../wiring/services.ts';
-import { buildPlanDeps } from '../wiring/services-render.ts';
+import { deliverDeps } from '../wiring/deliver.ts';
+import { planDeps as buildPlanDeps } from '../wiring/plan.ts';
 import type { System } from '../wiring/system.ts';
 
 export interface SendProgress {
@@ -78,7 +78,7 @@ export async function sendIssue(
     const progress: SendProgress = { batches: 0, recipients: 0, sent: 0, skipped: 0, failed: 0 };
     let incomplete = 0;
     let paused: Date | undefined;
-    const { deliverer } = buildDeliverDeps({ stores: system.stores, mailer: system.mailer, log: system.log, clock: now, defer: async () => undefined });
+    const { deliverer } = deliverDeps({ stores: system.stores, mailer: system.mailer, log: system.log, now, defer: async () => undefined });
     const deliverBatch = async (batch: BatchMessage) => {
       let result: BatchOutcome | undefined;
       for (let attempt = 0; attempt < 3 && !paused; attempt++) {

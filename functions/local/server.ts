@@ -11,12 +11,11 @@ import { personaliseDigest } from '../core/digest/render.ts';
 import type { Logger } from '../core/ports.ts';
 import { buildSite } from '../core/site/build.ts';
 import { loadWebTemplates, renderMessagePage, type WebTemplates } from '../core/web/pages.ts';
-import { handler as confirmHandler } from '../handlers/confirm.ts';
-import { api } from '../handlers/http/deps.ts';
-import { handler as subscribeHandler, subscribeApi } from '../handlers/subscribe.ts';
-import { handler as unsubscribeHandler } from '../handlers/unsubscribe.ts';
+import { confirmHandler } from '../handlers/confirm.ts';
+import { subscribeHandler } from '../handlers/subscribe.ts';
+import { unsubscribeHandler } from '../handlers/unsubscribe.ts';
+import { apiDeps } from '../wiring/api.ts';
 import { apiMail } from '../wiring/confirmation-mail.ts';
-import { buildApiDeps } from '../wiring/services-api.ts';
 import { openSystem, type System } from '../wiring/system.ts';
 import { readBody, sendResult, toApiGatewayEvent } from './api-gateway.ts';
 import { readOutboxMessage, renderOutboxPage } from './outbox.ts';
@@ -52,8 +51,6 @@ export class PortInUseError extends Error {
 export function redactTokens(url: string): string {
   return url.replace(/([?&]token=)[^&#]*/g, '$1…');
 }
-
-const HANDLERS = { subscribe: subscribeHandler, confirm: confirmHandler, unsubscribe: unsubscribeHandler } as const;
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((ok, fail) => {
@@ -99,9 +96,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { settings } = system;
   const web: WebTemplates = await loadWebTemplates(system.templates);
   const outboxTemplate = await system.templates.load('outbox.html');
-  const buildApi = async () => buildApiDeps({ settings, templates: system.templates, stores: system.stores, mail: apiMail({ settings, templates: system.templates, mailer: system.mailer }), tokenKey: system.tokenKey, log });
-  api.provide(buildApi);
-  subscribeApi.provide(buildApi);
+  // The very handlers the Lambda functions run, made from this machine's parts.
+  const api = await apiDeps({ ...system, mail: apiMail(system) });
+  const handlers = { subscribe: subscribeHandler(api), confirm: confirmHandler(api), unsubscribe: unsubscribeHandler(api) };
 
   const rebuild = async () => {
     const report = await buildSite({ content: system.content, output: new FileSiteOutput(siteDir), templates: system.templates, log, adjustSettings: () => settings }, new Date());
@@ -119,13 +116,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const path = requestUrl.pathname;
     const apiMatch = /^\/api\/(subscribe|confirm|unsubscribe)\/?$/.exec(path);
     if (apiMatch) {
-      const route = apiMatch[1] as keyof typeof HANDLERS;
+      const route = apiMatch[1] as keyof typeof handlers;
       const body = await readBody(req);
-      sendResult(res, await HANDLERS[route](toApiGatewayEvent(req, requestUrl, body, `/${route}`)));
+      sendResult(res, await handlers[route](toApiGatewayEvent(req, requestUrl, body, `/${route}`)));
       return;
     }
     if (path === '/subscribe' || path === '/subscribe.html') {
-      sendResult(res, await subscribeHandler(toApiGatewayEvent(req, requestUrl, Buffer.alloc(0), '/subscribe', 'GET')));
+      sendResult(res, await handlers.subscribe(toApiGatewayEvent(req, requestUrl, Buffer.alloc(0), '/subscribe', 'GET')));
       return;
     }
     if (path === '/preview') {
@@ -199,8 +196,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       cron?.stop();
       watcher?.close();
       clearTimeout(timer);
-      api.provide(undefined);
-      subscribeApi.provide(undefined);
       http.closeAllConnections();
       await new Promise<void>((r) => http.close(() => r()));
       await rm(join(system.dataDir, 'server.json'), { force: true });

@@ -11,11 +11,10 @@ import { FileMailer } from '../adapters/file-mailer.ts';
 import { FileTemplateSource } from '../adapters/fs-templates.ts';
 import type { ContentSource, Logger, Mailer, TemplateSource } from '../core/ports.ts';
 import { loadSettings, type Settings } from '../core/settings.ts';
-import { contentFromEnv, tokenKeyFromEnv } from './aws/common.ts';
-import { sesMailer } from './aws/mail.ts';
+import { operatorParts } from './aws/operator.ts';
 import { DEFAULT_TEMPLATES } from './paths.ts';
 import { tokenSecret } from './secret.ts';
-import type { Stores } from './services.ts';
+import type { Stores } from './stores.ts';
 
 /** The whole product's parts for one process: embedded stand-ins on a laptop, or AWS when configured. */
 export interface System {
@@ -133,21 +132,7 @@ export async function openSystem(options: SystemOptions): Promise<System> {
   const env = options.env ?? process.env;
   const templates = new FileTemplateSource(options.templatesDir ?? DEFAULT_TEMPLATES);
   if (env.TABLE_NAME) {
-    const content = env.CONTENT_BUCKET ? contentFromEnv(env) : new FileContentSource(resolve(options.contentDir));
-    const docs = documentClient(new DynamoDBClient({}));
-    const [settings, tokenKey] = await Promise.all([loadSettings(content), tokenKeyFromEnv(env)]);
-    return {
-      mode: 'aws',
-      settings,
-      content,
-      templates,
-      stores: dynamoStores(docs, env.TABLE_NAME),
-      mailer: sesMailer(env),
-      tokenKey,
-      dataDir: resolve(options.dataDir),
-      log: options.log,
-      close: async () => undefined,
-    };
+    return { mode: 'aws', ...(await operatorParts(env, options.contentDir)), templates, dataDir: resolve(options.dataDir), log: options.log, close: async () => undefined };
   }
   const content = new FileContentSource(resolve(options.contentDir));
   const settings = localSettings(await loadSettings(content), options.localUrl ?? defaultLocalUrl(options.dataDir, env));

@@ -27,7 +27,7 @@ function generate(count: number): string {
 
 async function child(content: string, out: string): Promise<void> {
   const { buildSite } = await import('../../functions/core/site/build.ts');
-  const { localBuildDeps } = await import('../../functions/wiring/local.ts');
+  const { localBuildDeps } = await import('../../functions/wiring/site.ts');
   const quiet = { info() {}, warn() {}, error() {} };
   const start = performance.now();
   const report = await buildSite(localBuildDeps({ content, out }, quiet), new Date('2030-01-01T00:00:00Z'));

@@ -4,7 +4,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../infra/config.ts';
-import { FUNCTIONS, handlerExists } from '../../infra/functions.ts';
+import { FUNCTION_ENV, type Variable } from '../../functions/lambdas/env.ts';
+import { FUNCTIONS, handlerExists, type Need } from '../../infra/functions.ts';
 import { NewsletterStack } from '../../infra/stack.ts';
 import { ROOT, tempTree } from '../helpers/cli.ts';
 import { settingsObject, settingsYaml } from '../helpers/factories.ts';
@@ -248,6 +249,41 @@ describe('the CDK stack', () => {
     expect(env('ses-events')).not.toHaveProperty('TEMPLATES_DIR');
   });
 
+  it('gives each function exactly the environment its spec names, and the grants its variables need', () => {
+    // What each variable names, and what the function's role must be allowed to do with it.
+    const grantFor: Record<Variable, Need> = {
+      CONTENT_BUCKET: 'content',
+      SITE_BUCKET: 'site',
+      TABLE_NAME: 'table',
+      QUEUE_URL: 'queue',
+      TOKEN_SECRET_PARAM: 'secret',
+      TEMPLATES_DIR: 'templates',
+      SES_CONFIGURATION_SET: 'mail',
+      MAX_SEND_RATE: 'mail',
+    };
+    for (const spec of FUNCTIONS) {
+      const variables = ofType(template, 'AWS::Lambda::Function')[functionId(template, spec.name)]!.Properties.Environment.Variables as Record<string, unknown>;
+      expect(Object.keys(variables).sort(), spec.name).toEqual(['NODE_OPTIONS', ...FUNCTION_ENV[spec.name]].sort());
+      for (const variable of FUNCTION_ENV[spec.name]) {
+        // The queue's consumer defers batches through its event source's grant, not by sending.
+        if (variable === 'QUEUE_URL' && spec.trigger.kind === 'queue') continue;
+        expect(spec.needs, `${spec.name} ${variable}`).toContain(grantFor[variable]);
+      }
+      // Each variable holds what it names: a bucket, the table, the queue, the parameter, the directory.
+      const held: Partial<Record<Variable, unknown>> = {
+        CONTENT_BUCKET: { Ref: expect.stringMatching(/^ContentBucket/) },
+        SITE_BUCKET: { Ref: expect.stringMatching(/^SiteBucket/) },
+        TABLE_NAME: { Ref: expect.stringMatching(/^Table/) },
+        QUEUE_URL: { Ref: expect.stringMatching(/^DeliveryQueue/) },
+        TOKEN_SECRET_PARAM: '/newsletter/dev/token-secret',
+        TEMPLATES_DIR: '/var/task/templates',
+        SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^ConfigurationSet/) },
+        MAX_SEND_RATE: expect.stringMatching(/^\d+(\.\d+)?$/),
+      };
+      for (const variable of FUNCTION_ENV[spec.name]) expect(variables[variable], `${spec.name} ${variable}`).toEqual(held[variable]);
+    }
+  });
+
   it('keeps every function on Node with one month of logs and an errors alarm', () => {
     for (const spec of FUNCTIONS) {
       const fn = ofType(template, 'AWS::Lambda::Function')[functionId(template, spec.name)]!;
@@ -313,8 +349,8 @@ describe('stack configuration', () => {
     expect(() => synth({}, { digest: { ...digest, schedule: { cron: '0 7 1 * 1', timezone: 'UTC' } } })).toThrow('restricts both the day of the month and the day of the week');
   });
 
-  it('deploys exactly the handlers whose files exist, and every handler file is in the function table', () => {
-    const dir = join(ROOT, 'functions/handlers');
+  it('deploys exactly the functions whose composition roots exist, and every root is in the function table', () => {
+    const dir = join(ROOT, 'functions/lambdas');
     const files = readdirSync(dir)
       .filter((f) => f.endsWith('.ts') && /^export (async )?(function|const) handler\b/m.test(readFileSync(join(dir, f), 'utf8')))
       .map((f) => f.replace(/\.ts$/, ''));

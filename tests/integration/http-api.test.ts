@@ -1,9 +1,7 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { decodeHTML } from 'entities';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { handler as subscribe } from '../../functions/handlers/subscribe.ts';
-import { handler as confirm } from '../../functions/handlers/confirm.ts';
-import { handler as unsubscribe } from '../../functions/handlers/unsubscribe.ts';
 import { subscriberId } from '../../functions/core/subscribers/identity.ts';
 import { createToken } from '../../functions/core/tokens.ts';
 import { settingsYaml } from '../helpers/factories.ts';
@@ -20,6 +18,9 @@ const json = (body: string) => ({ body, headers: { 'content-type': 'application/
 let dynamo: LocalDynamo;
 let ses: SesStandIn;
 let world: World;
+const subscribe = (event: APIGatewayProxyEventV2) => world.handlers.subscribe(event);
+const confirm = (event: APIGatewayProxyEventV2) => world.handlers.confirm(event);
+const unsubscribe = (event: APIGatewayProxyEventV2) => world.handlers.unsubscribe(event);
 beforeAll(async () => {
   dynamo = await startDynalite();
   ses = await startSesStandIn();

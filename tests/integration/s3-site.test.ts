@@ -1,45 +1,30 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { S3ContentSource } from '../../functions/adapters/s3-content.ts';
 import { S3SiteOutput } from '../../functions/adapters/s3-output.ts';
-import { handler, useDeps } from '../../functions/handlers/feeds.ts';
-import { feedsDepsFromEnv } from '../../functions/wiring/feeds.ts';
+import { FileTemplateSource } from '../../functions/adapters/fs-templates.ts';
+import { jsonLogger } from '../../functions/adapters/json-logger.ts';
+import { feedsHandler } from '../../functions/handlers/feeds.ts';
+import { readEnv } from '../../functions/lambdas/env.ts';
+import { siteBuckets } from '../../functions/wiring/aws/buckets.ts';
+import { DEFAULT_TEMPLATES } from '../../functions/wiring/paths.ts';
 import { lambdaContext, s3Event } from '../helpers/events.ts';
-import { ROOT } from '../helpers/cli.ts';
 import { articleText, settingsYaml } from '../helpers/factories.ts';
+import { startS3rver } from '../helpers/s3rver.ts';
 
 const BUCKETS = ['content', 'site', 'adapters'];
 let server: ChildProcess;
 let directory: string;
 let s3: S3Client;
 
-/**
- * Starts s3rver in its own Node process on a free loopback port. Its list continuation tokens use
- * DES, which Node 20 offers only with the OpenSSL legacy provider.
- */
-async function startS3rver(dir: string): Promise<{ child: ChildProcess; port: number }> {
-  const script = `
-    const S3rver = require('s3rver');
-    new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(dir)},
-      configureBuckets: ${JSON.stringify(BUCKETS.map((name) => ({ name })))} })
-      .run().then((a) => console.log('listening ' + a.port));`;
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-  const port = Number(/^listening (\d+)$/.exec(line)?.[1]);
-  if (!port) throw new Error(`s3rver did not start: ${line}`);
-  return { child, port };
-}
-
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 's3rver-'));
-  const started = await startS3rver(directory);
+  const started = await startS3rver(directory, BUCKETS);
   server = started.child;
   s3 = new S3Client({
     endpoint: `http://127.0.0.1:${started.port}`,
@@ -56,8 +41,6 @@ afterAll(() => {
   server?.kill();
   rmSync(directory, { recursive: true, force: true });
 });
-
-afterEach(() => useDeps(undefined));
 
 async function put(bucket: string, key: string, body: string): Promise<void> {
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
@@ -128,7 +111,8 @@ describe('feeds Lambda handler on AWS wiring', () => {
     await put('content', 'articles/broken.md', '---\ntitle: Broken\ndate: last Tuesday\n---\n');
     const logs: string[] = [];
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((line) => (logs.push(String(line)), true));
-    useDeps(feedsDepsFromEnv({ CONTENT_BUCKET: 'content', SITE_BUCKET: 'site' }, { s3 }));
+    // The feeds function's own wiring (functions/lambdas/feeds.ts), with this test's S3 client.
+    const handler = feedsHandler({ ...siteBuckets({ content: 'content', site: 'site' }, s3), templates: new FileTemplateSource(DEFAULT_TEMPLATES), log: jsonLogger({ service: 'feeds' }), now: () => new Date() });
     const result = await handler(s3Event('content', ['articles/second.md']), lambdaContext());
     spy.mockRestore();
 
@@ -162,8 +146,8 @@ describe('feeds Lambda handler on AWS wiring', () => {
     );
   });
 
-  it('says where to build from when neither buckets nor directories are set', () => {
-    expect(() => feedsDepsFromEnv({})).toThrow('Set CONTENT_BUCKET and SITE_BUCKET (on AWS) or CONTENT_DIR and SITE_DIR');
-    expect(() => feedsDepsFromEnv({ CONTENT_BUCKET: 'content' })).toThrow('Environment variable SITE_BUCKET is required');
+  it('names each variable of its environment that is missing', () => {
+    expect(() => readEnv('feeds', {})).toThrow('Environment variable CONTENT_BUCKET is required; Environment variable SITE_BUCKET is required; Environment variable TEMPLATES_DIR is required');
+    expect(() => readEnv('feeds', { CONTENT_BUCKET: 'content', TEMPLATES_DIR: '/var/task/templates' })).toThrow(/^Environment variable SITE_BUCKET is required$/);
   });
 });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { buildSite } from '../../core/site/build.ts';
-import { localBuildDeps } from '../../wiring/local.ts';
+import { localBuildDeps } from '../../wiring/site.ts';
 import { consoleLogger } from '../console-logger.ts';
 import { CliError } from '../errors.ts';
 

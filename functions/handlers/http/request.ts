@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 /** Requests larger than this are refused: a subscribe form is a few hundred bytes. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -63,3 +63,5 @@ export function formFields(event: APIGatewayProxyEventV2): Record<string, string
   }
   throw new RequestError(415, `unsupported content type ${type}: send a form or JSON`);
 }
+
+export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
