@@ -60,7 +60,7 @@ export const API_PREFIX = '/api';
 export const FUNCTIONS: FunctionSpec[] = [
   { name: 'feeds', needs: ['content', 'site', 'templates'], trigger: { kind: 'content-changed' }, rendersMjml: false, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 300 },
   { name: 'subscribe', needs: ['content', 'table', 'secret', 'mail', 'templates'], trigger: { kind: 'http', routes: ['GET /subscribe', 'POST /subscribe'], mailing: ['POST /subscribe'] }, rendersMjml: true, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 15 },
-  { name: 'confirm', needs: ['content', 'table', 'secret', 'templates'], trigger: { kind: 'http', routes: ['GET /confirm'] }, rendersMjml: false, bundlesSdk: false, memoryMb: 512, timeoutSeconds: 15 },
+  { name: 'confirm', needs: ['content', 'table', 'secret', 'templates'], trigger: { kind: 'http', routes: ['GET /confirm', 'POST /confirm'] }, rendersMjml: false, bundlesSdk: false, memoryMb: 512, timeoutSeconds: 15 },
   { name: 'unsubscribe', needs: ['content', 'table', 'secret', 'templates'], trigger: { kind: 'http', routes: ['GET /unsubscribe', 'POST /unsubscribe'] }, rendersMjml: false, bundlesSdk: false, memoryMb: 512, timeoutSeconds: 15 },
   { name: 'plan-issue', needs: ['content', 'site', 'table', 'queue', 'secret', 'templates'], trigger: { kind: 'schedule' }, rendersMjml: true, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 900 },
   { name: 'deliver', needs: ['table', 'mail'], trigger: { kind: 'queue' }, rendersMjml: false, bundlesSdk: true, memoryMb: 512, timeoutSeconds: 120 },

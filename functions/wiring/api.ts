@@ -2,6 +2,7 @@ import { envelopeSender } from '../core/envelope.ts';
 import { POLICY } from '../core/policy.ts';
 import type { Logger, Mailer, TemplateSource } from '../core/ports.ts';
 import type { Settings } from '../core/settings.ts';
+import { SubscriptionLinks } from '../core/subscribers/links.ts';
 import { SubscriptionService, type ConfirmationMail } from '../core/subscribers/service.ts';
 import { loadWebTemplates } from '../core/web/pages.ts';
 import type { ApiDeps } from '../handlers/http/deps.ts';
@@ -64,6 +65,7 @@ export function subscriptionService(input: Omit<ApiParts, 'templates' | 'now'>):
 export async function apiDeps(input: ApiParts): Promise<ApiDeps> {
   return {
     service: subscriptionService(input),
+    links: new SubscriptionLinks({ tokenKey: input.tokenKey, listId: input.settings.digest.listId }),
     settings: input.settings,
     templates: await loadWebTemplates(input.templates),
     log: input.log,

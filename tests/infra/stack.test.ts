@@ -155,6 +155,7 @@ describe('the CDK stack', () => {
       'GET /api/confirm → confirm',
       'GET /api/subscribe → subscribe',
       'GET /api/unsubscribe → unsubscribe',
+      'POST /api/confirm → confirm',
       'POST /api/subscribe → subscribe',
       'POST /api/unsubscribe → unsubscribe',
     ]);

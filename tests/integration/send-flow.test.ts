@@ -67,7 +67,11 @@ describe('subscribe → confirm → scheduled send → unsubscribe (dynalite + a
     // Ann and Bob confirm; Cat never does.
     for (const mail of confirmations.filter((m) => !m.destination.to[0]!.startsWith('cat'))) {
       const link = /https:\/\/\S+\/confirm\?token=[A-Za-z0-9._%-]+/.exec(mail.body.text ?? '')![0];
-      const res = await world.handlers.confirm(httpEvent('GET', `/confirm?${link.split('?')[1]}`));
+      // The link opens a page with one button; the button's POST confirms.
+      const page = await world.handlers.confirm(httpEvent('GET', `/confirm?${link.split('?')[1]}`));
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Confirm my subscription');
+      const res = await world.handlers.confirm(httpEvent('POST', `/confirm?${link.split('?')[1]}`, { body: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
       expect(res.statusCode).toBe(200);
       expect(res.body).toContain('You are subscribed');
     }

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 /** Requests larger than this are refused: a subscribe form is a few hundred bytes. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -64,4 +64,17 @@ export function formFields(event: APIGatewayProxyEventV2): Record<string, string
   throw new RequestError(415, `unsupported content type ${type}: send a form or JSON`);
 }
 
-export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+/**
+ * The token a POST to a confirmation or unsubscribe link carries: in the link's query string, else in
+ * a posted form's `token` field. A body that cannot be read is reported, not thrown.
+ */
+export function linkToken(event: APIGatewayProxyEventV2): { ok: true; token: string | undefined } | { ok: false; error: RequestError } {
+  const inLink = query(event, 'token');
+  if (inLink !== undefined) return { ok: true, token: inLink };
+  try {
+    return { ok: true, token: formFields(event).token };
+  } catch (error) {
+    if (error instanceof RequestError) return { ok: false, error };
+    throw error;
+  }
+}
