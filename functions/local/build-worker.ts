@@ -1,0 +1,44 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Logger } from '../core/ports.ts';
+import { buildSite } from '../core/site/build.ts';
+import type { Settings } from '../core/settings.ts';
+import { localBuildDeps, type LocalPaths } from '../wiring/site.ts';
+
+/** What the server hands the build thread once. */
+export interface BuildWorkerData {
+  entry: string;
+  paths: LocalPaths;
+  /** The local server's settings (its own URLs), used instead of the content's. */
+  settings: Settings;
+}
+
+/** What a build tells the server. */
+export interface BuildSummary {
+  published: number;
+  problems: number;
+}
+
+export type WorkerMessage =
+  | { kind: 'log'; level: keyof Logger; message: string; fields?: Record<string, unknown> | undefined }
+  | { kind: 'built'; summary: BuildSummary }
+  | { kind: 'failed'; message: string };
+
+// The site is built here, off the server's request thread: a slow build never delays an answer.
+const port = parentPort!;
+const { paths, settings } = workerData as BuildWorkerData;
+const post = (message: WorkerMessage) => port.postMessage(message);
+const log: Logger = {
+  info: (message, fields) => post({ kind: 'log', level: 'info', message, fields }),
+  warn: (message, fields) => post({ kind: 'log', level: 'warn', message, fields }),
+  error: (message, fields) => post({ kind: 'log', level: 'error', message, fields }),
+};
+const deps = { ...localBuildDeps(paths, log), adjustSettings: () => settings };
+
+port.on('message', async () => {
+  try {
+    const report = await buildSite(deps, new Date());
+    post({ kind: 'built', summary: { published: report.articles.length, problems: report.problems.length } });
+  } catch (error) {
+    post({ kind: 'failed', message: (error as Error).message });
+  }
+});

@@ -1,0 +1,107 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../core/ports.ts';
+import type { Settings } from '../core/settings.ts';
+import type { LocalPaths } from '../wiring/site.ts';
+import type { BuildSummary, BuildWorkerData, WorkerMessage } from './build-worker.ts';
+
+export interface SiteRebuilds {
+  /** Rebuilds the site; a call during a build is served by one more build after it. */
+  rebuild(): Promise<BuildSummary>;
+  close(): Promise<void>;
+}
+
+/** Content changes closer together than this make one rebuild. */
+const DEBOUNCE_MS = 200;
+
+/**
+ * The local site, kept current: built in a worker thread (requests are never held up by a build), and
+ * again on every content change.
+ */
+export function siteRebuilds(options: { paths: LocalPaths; settings: Settings; log: Logger }): SiteRebuilds {
+  const { log } = options;
+  const paths: LocalPaths = { content: resolve(options.paths.content), out: resolve(options.paths.out), templates: options.paths.templates === undefined ? undefined : resolve(options.paths.templates) };
+  let closed = false;
+  let worker: Worker | undefined;
+  let waiting: { resolve(summary: BuildSummary): void; reject(error: Error): void } | undefined;
+  let current: Promise<BuildSummary> | undefined;
+  let next: Promise<BuildSummary> | undefined;
+  let debounce: NodeJS.Timeout | undefined;
+
+  const settle = (outcome: { summary: BuildSummary } | { error: Error }) => {
+    const w = waiting;
+    waiting = undefined;
+    if ('summary' in outcome) w?.resolve(outcome.summary);
+    else w?.reject(outcome.error);
+  };
+
+  const startWorker = (): Worker => {
+    const data: BuildWorkerData = { entry: new URL('./build-worker.ts', import.meta.url).href, paths, settings: options.settings };
+    const started = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: data });
+    started.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'log') log[message.level](message.message, message.fields);
+      else if (message.kind === 'built') settle({ summary: message.summary });
+      else settle({ error: new Error(message.message) });
+    });
+    started.on('error', (error) => settle({ error }));
+    started.on('exit', (code) => {
+      if (worker === started) worker = undefined;
+      settle({ error: new Error(`the build thread stopped (exit code ${code})`) });
+    });
+    return started;
+  };
+
+  const buildOnce = () =>
+    new Promise<BuildSummary>((resolveBuild, rejectBuild) => {
+      waiting = { resolve: resolveBuild, reject: rejectBuild };
+      worker ??= startWorker();
+      worker.postMessage('build');
+    });
+
+  const rebuild = (): Promise<BuildSummary> => {
+    if (closed) return Promise.reject(new Error('the server is stopping'));
+    if (current) {
+      next ??= current.catch(() => undefined).then(() => {
+        next = undefined;
+        return rebuild();
+      });
+      return next;
+    }
+    current = buildOnce()
+      .then((summary) => {
+        log.info(`site rebuilt: ${summary.published} article(s), ${summary.problems} left out`);
+        return summary;
+      })
+      .finally(() => {
+        current = undefined;
+      });
+    return current;
+  };
+
+  function inBackground(): void {
+    rebuild().catch((error: unknown) => {
+      if (!closed) log.error(`rebuild failed: ${(error as Error).message}`);
+    });
+  }
+
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(paths.content, { recursive: true }, () => {
+      clearTimeout(debounce);
+      debounce = setTimeout(inBackground, DEBOUNCE_MS);
+    });
+  } catch (error) {
+    log.warn(`content changes will not be picked up automatically: ${(error as Error).message}`);
+  }
+
+  return {
+    rebuild,
+    async close() {
+      closed = true;
+      clearTimeout(debounce);
+      watcher?.close();
+      await worker?.terminate();
+    },
+  };
+}

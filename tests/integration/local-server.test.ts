@@ -1,0 +1,97 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterEach, describe, expect, it } from 'vitest';
+import { subscriberId } from '../../functions/core/subscribers/identity.ts';
+import { createToken } from '../../functions/core/tokens.ts';
+import { startServer, type RunningServer } from '../../functions/local/server.ts';
+import { FUNCTIONS } from '../../infra/functions.ts';
+import { tempDir, tempTree } from '../helpers/cli.ts';
+import { articleText, settingsYaml } from '../helpers/factories.ts';
+import { memoryLogger } from '../helpers/memory.ts';
+
+// The local server in this process, over real HTTP: its embedded store, its outbox and its site.
+let server: RunningServer | undefined;
+const made: string[] = [];
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(articles: Record<string, string> = { 'first.md': articleText({ title: 'First report' }) }) {
+  const files = Object.fromEntries(Object.entries(articles).map(([name, text]) => [`content/articles/${name}`, text]));
+  const project = tempTree({ 'content/publication.yaml': settingsYaml(), ...files });
+  made.push(project);
+  const log = memoryLogger();
+  server = await startServer({ port: 0, contentDir: join(project, 'content'), dataDir: join(project, '.data'), log, logRequests: false, schedule: false });
+  const at = (path: string) => new URL(path, server!.url).toString();
+  return { project, log, server, at };
+}
+
+const form = (body: string) => ({ method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+
+describe('the local server', () => {
+  it('changes nothing on GET, HEAD or OPTIONS of any route; the confirmation button POSTs, and pressing it again is harmless', async () => {
+    const { server, at } = await start();
+    const { stores, outbox, settings, tokenKey } = server.system;
+    expect((await fetch(at('api/subscribe'), form('email=pia%40example.com'))).status).toBe(202);
+    const [mail] = await outbox!.list();
+    const link = /http:\/\/\S+\/api\/confirm\?token=[A-Za-z0-9._%-]+/.exec((await simpleParser((await outbox!.read(mail!.id))!)).text ?? '')![0];
+    await stores.subscribers.addConfirmed('quin@example.com', new Date());
+    const unsubscribeToken = createToken({ purpose: 'unsubscribe', subscriber: subscriberId('quin@example.com'), list: settings.digest.listId }, tokenKey);
+    const records = () => Promise.all(['pia@example.com', 'quin@example.com'].map((email) => stores.subscribers.get(subscriberId(email))));
+    const before = await records();
+
+    // Every API route of the function table, as a scanner finds it in a mail, and every local page.
+    const links: Record<string, string> = { '/subscribe': 'api/subscribe?email=pia%40example.com', '/confirm': link, '/unsubscribe': `api/unsubscribe?token=${unsubscribeToken}` };
+    const apiPaths = [...new Set(FUNCTIONS.flatMap((f) => (f.trigger.kind === 'http' ? f.trigger.routes.map((r) => r.split(' ')[1]!) : [])))];
+    expect(apiPaths.sort()).toEqual(Object.keys(links).sort());
+    const urls = [...apiPaths.map((path) => at(links[path]!)), at('subscribe'), at('outbox'), at(`outbox/${mail!.id}`), at(`outbox/${mail!.id}.eml`), at('preview'), at('feed.xml'), at('')];
+    for (const url of urls) {
+      const get = await fetch(url);
+      expect(get.status, url).toBe(200);
+      const head = await fetch(url, { method: 'HEAD' });
+      expect(head.status, `HEAD ${url}`).toBe(200);
+      expect(await head.text(), `HEAD ${url}`).toBe('');
+      const options = await fetch(url, { method: 'OPTIONS' });
+      expect([204, 405], `OPTIONS ${url}`).toContain(options.status);
+    }
+    expect(await records()).toEqual(before);
+    expect(await outbox!.list()).toHaveLength(1);
+
+    const press = () => fetch(link, form(''));
+    const confirmed = await press();
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('You are subscribed');
+    const after = (await records())[0];
+    expect(after?.state).toBe('confirmed');
+    expect(await (await press()).text()).toContain('already confirmed');
+    expect((await records())[0]).toEqual(after);
+  }, 60_000);
+
+  it('answers the API while a slow rebuild runs: the site is built off the request thread', async () => {
+    const { project, server, at } = await start();
+    const subscribe = (email: string) => fetch(at('api/subscribe'), { method: 'POST', body: JSON.stringify({ email }), headers: { 'content-type': 'application/json', accept: 'application/json' } });
+    // The first subscribe request loads the confirmation renderer; the one under test is then quick.
+    expect((await subscribe('early@example.com')).status).toBe(202);
+    // A content set that takes seconds to build, nearly all of it in parsing (thousands of link
+    // reference definitions, which render to nothing), moved in at once.
+    const staging = tempDir('slow-content-');
+    made.push(staging);
+    let body = 'A short report.\n\n';
+    for (let i = 0; body.length < 900_000; i++) body += `[r${i}]: https://example.org/${i}\n`;
+    for (let i = 0; i < 30; i++) writeFileSync(join(staging, `bulk-${i}.md`), articleText({ title: `Bulk ${i}`, date: new Date(Date.UTC(2020, 0, 1) + i * 3_600_000).toISOString() }, body));
+    renameSync(staging, join(project, 'content/articles/bulk'));
+    let built = false;
+    const rebuild = server.rebuild().then((summary) => {
+      built = true;
+      return summary;
+    });
+    const answer = await subscribe('during@example.com');
+    expect(answer.status).toBe(202);
+    expect(built).toBe(false);
+    expect((await rebuild).published).toBe(31);
+    expect(await (await fetch(at('articles/bulk-29.html'))).text()).toContain('Bulk 29');
+  }, 120_000);
+});
