@@ -12,10 +12,11 @@ export interface BuildWorkerData {
   settings: Settings;
 }
 
-/** What a build tells the server. */
+/** What a build tells the server: counts, and the scheduled articles it left out, with their dates. */
 export interface BuildSummary {
   published: number;
   problems: number;
+  scheduled: string[];
 }
 
 export type WorkerMessage =
@@ -37,7 +38,8 @@ const deps = { ...localBuildDeps(paths, log), adjustSettings: () => settings };
 port.on('message', async () => {
   try {
     const report = await buildSite(deps, new Date());
-    post({ kind: 'built', summary: { published: report.articles.length, problems: report.problems.length } });
+    const scheduled = report.skipped.filter((s) => s.reason === 'scheduled').map((s) => s.date.toISOString());
+    post({ kind: 'built', summary: { published: report.articles.length, problems: report.problems.length, scheduled } });
   } catch (error) {
     post({ kind: 'failed', message: (error as Error).message });
   }

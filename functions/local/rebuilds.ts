@@ -14,10 +14,15 @@ export interface SiteRebuilds {
 
 /** Content changes closer together than this make one rebuild. */
 const DEBOUNCE_MS = 200;
+/** The site is rebuilt this long after a scheduled article's time, so the build surely sees it as published. */
+const EMBARGO_MARGIN_MS = 1000;
+/** The longest delay a Node timer takes (about 24.8 days); a later embargo is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * The local site, kept current: built in a worker thread (requests are never held up by a build), and
- * again on every content change.
+ * The local site, kept current: built in a worker thread (requests are never held up by a build),
+ * again on every content change, and again when the next scheduled article's time comes, so the site
+ * follows the calendar without anyone touching the content.
  */
 export function siteRebuilds(options: { paths: LocalPaths; settings: Settings; log: Logger }): SiteRebuilds {
   const { log } = options;
@@ -28,6 +33,7 @@ export function siteRebuilds(options: { paths: LocalPaths; settings: Settings; l
   let current: Promise<BuildSummary> | undefined;
   let next: Promise<BuildSummary> | undefined;
   let debounce: NodeJS.Timeout | undefined;
+  let wake: NodeJS.Timeout | undefined;
 
   const settle = (outcome: { summary: BuildSummary } | { error: Error }) => {
     const w = waiting;
@@ -59,6 +65,16 @@ export function siteRebuilds(options: { paths: LocalPaths; settings: Settings; l
       worker.postMessage('build');
     });
 
+  /** Wakes for the earliest scheduled article still to come. */
+  const wakeForEmbargo = (summary: BuildSummary): string => {
+    clearTimeout(wake);
+    const now = Date.now();
+    const upcoming = summary.scheduled.map((date) => Date.parse(date)).filter((time) => time > now).sort((a, b) => a - b)[0];
+    if (upcoming === undefined || closed) return '';
+    wake = setTimeout(inBackground, Math.min(upcoming - now + EMBARGO_MARGIN_MS, MAX_TIMER_MS));
+    return `; next scheduled article at ${new Date(upcoming).toISOString()}`;
+  };
+
   const rebuild = (): Promise<BuildSummary> => {
     if (closed) return Promise.reject(new Error('the server is stopping'));
     if (current) {
@@ -70,7 +86,7 @@ export function siteRebuilds(options: { paths: LocalPaths; settings: Settings; l
     }
     current = buildOnce()
       .then((summary) => {
-        log.info(`site rebuilt: ${summary.published} article(s), ${summary.problems} left out`);
+        log.info(`site rebuilt: ${summary.published} article(s), ${summary.problems} left out${wakeForEmbargo(summary)}`);
         return summary;
       })
       .finally(() => {
@@ -100,6 +116,7 @@ export function siteRebuilds(options: { paths: LocalPaths; settings: Settings; l
     async close() {
       closed = true;
       clearTimeout(debounce);
+      clearTimeout(wake);
       watcher?.close();
       await worker?.terminate();
     },

@@ -31,7 +31,7 @@ export interface ServerOptions {
 export interface RunningServer {
   url: string;
   system: System;
-  /** Rebuilds the site now (also done on every content change). */
+  /** Rebuilds the site now (also done on every content change and when a scheduled article's time comes). */
   rebuild(): Promise<BuildSummary>;
   close(): Promise<void>;
 }

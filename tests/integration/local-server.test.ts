@@ -94,4 +94,16 @@ describe('the local server', () => {
     expect((await rebuild).published).toBe(31);
     expect(await (await fetch(at('articles/bulk-29.html'))).text()).toContain('Bulk 29');
   }, 120_000);
+
+  it('follows the calendar: a scheduled article appears in the feed soon after its time, with no content change', async () => {
+    const { project, log, at } = await start();
+    const due = new Date(Math.ceil((Date.now() + 8000) / 1000) * 1000);
+    writeFileSync(join(project, 'content/articles/soon.md'), articleText({ title: 'Embargoed until soon', date: due.toISOString() }));
+    // The rebuild for that change leaves the article out and wakes for its time.
+    await expect.poll(() => log.lines.some((l) => l.message.includes(`next scheduled article at ${due.toISOString()}`)), { timeout: 7000, interval: 100 }).toBe(true);
+    const feed = () => fetch(at('feed.xml')).then((r) => r.text());
+    expect(await feed()).not.toContain('Embargoed until soon');
+    await expect.poll(feed, { timeout: 20_000, interval: 250 }).toContain('Embargoed until soon');
+    expect(Date.now()).toBeGreaterThanOrEqual(due.getTime());
+  }, 60_000);
 });
