@@ -5,6 +5,7 @@ import { personaliseDigest } from '../core/digest/render.ts';
 import { unsubscribeUrl } from '../core/urls.ts';
 import { loadWebTemplates, renderMessagePage, type WebTemplates } from '../core/web/pages.ts';
 import type { HttpHandler } from '../handlers/http/methods.ts';
+import { SECURITY_HEADERS } from '../handlers/http/response.ts';
 import type { System } from '../wiring/system.ts';
 import { readBody, sendResult, toApiGatewayEvent } from './api-gateway.ts';
 import { readOutboxMessage, renderOutboxPage } from './outbox.ts';
@@ -12,7 +13,16 @@ import { serveStatic } from './static.ts';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-const PAGE_HEADERS = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+/** The API's security headers, without HSTS: the local server speaks plain HTTP. */
+const { 'strict-transport-security': _hsts, ...LOCAL_HEADERS } = SECURITY_HEADERS;
+const PAGE_HEADERS = { ...LOCAL_HEADERS, 'content-type': 'text/html; charset=utf-8' };
+/** A mail as a reader's client shows it: its inline styles (MJML) and images, never a script, a form or a frame. */
+const MAIL_HEADERS = {
+  ...PAGE_HEADERS,
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline' https:; img-src 'self' https: http: data:; font-src https:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'",
+};
+/** Raw and plain-text mail: shown, never run. */
+const TEXT_HEADERS = { ...LOCAL_HEADERS, 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" };
 
 /**
  * The local server's routes: the HTTP API under /api/ through the very same Lambda handlers, the
@@ -24,7 +34,7 @@ export async function localRoutes(input: { system: System; siteDir: string; url:
   const { settings, outbox } = system;
   const web: WebTemplates = await loadWebTemplates(system.templates);
   const outboxTemplate = await system.templates.load('outbox.html');
-  const page = (res: ServerResponse, status: number, body: string) => void res.writeHead(status, PAGE_HEADERS).end(body);
+  const page = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = PAGE_HEADERS) => void res.writeHead(status, headers).end(body);
   const notFound = (res: ServerResponse, heading: string, paragraphs: string[] = []) => page(res, 404, renderMessagePage(web, settings, heading, paragraphs));
 
   const preview = async (res: ServerResponse) => {
@@ -32,7 +42,7 @@ export async function localRoutes(input: { system: System; siteDir: string; url:
     const loaded = loadArticles(await system.content.list(), settings, now);
     const due = await renderIssueDueAt({ settings, articles: loaded.articles, templates: system.templates, at: now });
     if (!due) return notFound(res, 'Nothing to preview', ['No article has been published yet.']);
-    page(res, 200, personaliseDigest(due.rendered, { email: 'reader@example.com', unsubscribeUrl: unsubscribeUrl(settings.digest.apiUrl, 'preview') }).html);
+    page(res, 200, personaliseDigest(due.rendered, { email: 'reader@example.com', unsubscribeUrl: unsubscribeUrl(settings.digest.apiUrl, 'preview') }).html, MAIL_HEADERS);
   };
 
   const outboxItem = async (res: ServerResponse, id: string, ext: string | undefined) => {
@@ -40,12 +50,12 @@ export async function localRoutes(input: { system: System; siteDir: string; url:
     if (ext === '.eml') {
       const raw = await outbox.read(id);
       if (!raw) return notFound(res, 'No such message');
-      return void res.writeHead(200, { 'content-type': 'message/rfc822', 'content-disposition': `inline; filename="${id}.eml"` }).end(raw);
+      return void res.writeHead(200, { ...TEXT_HEADERS, 'content-type': 'message/rfc822', 'content-disposition': `inline; filename="${id}.eml"` }).end(raw);
     }
     const message = await readOutboxMessage(outbox, id);
     if (!message) return notFound(res, 'No such message');
-    if (ext === '.txt' || !message.html) return void res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(message.text ?? '');
-    page(res, 200, message.html);
+    if (ext === '.txt' || !message.html) return void res.writeHead(200, { ...TEXT_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end(message.text ?? '');
+    page(res, 200, message.html, MAIL_HEADERS);
   };
 
   return async (req, res) => {
@@ -57,7 +67,7 @@ export async function localRoutes(input: { system: System; siteDir: string; url:
       return sendResult(res, await api[apiRoute](toApiGatewayEvent(req, requestUrl, body, `/${apiRoute}`)));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return void res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('Use GET: only the API under /api/ takes other methods.');
+      return void res.writeHead(405, { ...LOCAL_HEADERS, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('Use GET: only the API under /api/ takes other methods.');
     }
     if (path === '/subscribe' || path === '/subscribe.html') {
       return sendResult(res, await api.subscribe(toApiGatewayEvent(req, requestUrl, Buffer.alloc(0), '/subscribe')));

@@ -106,4 +106,21 @@ describe('the local server', () => {
     await expect.poll(feed, { timeout: 20_000, interval: 250 }).toContain('Embargoed until soon');
     expect(Date.now()).toBeGreaterThanOrEqual(due.getTime());
   }, 60_000);
+
+  it('sends its pages with the API security headers; mail previews may use inline styles but never run a script', async () => {
+    const { server, at } = await start();
+    expect((await fetch(at('api/subscribe'), form('email=rae%40example.com'))).status).toBe(202);
+    const [mail] = await server.system.outbox!.list();
+    const csp = (res: Response) => res.headers.get('content-security-policy') ?? '';
+    for (const path of ['subscribe', 'outbox', 'no-such-page', `outbox/${mail!.id}.eml`, `outbox/${mail!.id}.txt`, `outbox/${mail!.id}`, 'preview']) {
+      const res = await fetch(at(path));
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(csp(res), path).toContain("frame-ancestors 'none'");
+      expect(csp(res), path).toContain("default-src 'none'");
+      expect(csp(res), path).not.toMatch(/script-src|'unsafe-eval'/);
+    }
+    for (const path of [`outbox/${mail!.id}`, 'preview']) expect(csp(await fetch(at(path))), path).toContain("style-src 'unsafe-inline'");
+    for (const path of ['subscribe', 'outbox', 'no-such-page']) expect(csp(await fetch(at(path))), path).not.toContain('unsafe-inline');
+  }, 60_000);
 });
