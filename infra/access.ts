@@ -14,6 +14,8 @@ export type Access =
   | 'site:prune'
   /** Read and write subscribers, issues and deliveries in the table and its indexes. */
   | 'table'
+  /** Read the issues (the digest's archive) from the table and its indexes. */
+  | 'table:read'
   /** Send delivery batches to the queue. */
   | 'queue:send'
   /** Read the token signing key from SSM. */
@@ -23,7 +25,7 @@ export type Access =
 
 /** Every function's access, by function name (infra/functions.ts). Nothing else is granted. */
 export const ACCESS: Readonly<Record<string, readonly Access[]>> = {
-  feeds: ['content:read', 'site:read', 'site:write', 'site:prune'],
+  feeds: ['content:read', 'site:read', 'site:write', 'site:prune', 'table:read'],
   subscribe: ['content:read', 'table', 'secret:read', 'mail:send'],
   confirm: ['content:read', 'table', 'secret:read'],
   unsubscribe: ['content:read', 'table', 'secret:read'],
@@ -45,6 +47,9 @@ export const TABLE_ACTIONS = [
   'dynamodb:Scan',
   'dynamodb:UpdateItem',
 ];
+
+/** Reading the table only. */
+export const TABLE_READ_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query'];
 
 /** One IAM statement; `wildcard` says why a resource with `*` in it cannot be narrower. */
 export interface Grant {
@@ -86,6 +91,7 @@ export function accessGrants(access: readonly Access[], r: AccessResources): Gra
       { actions: ['s3:ListBucket'], resources: [r.siteBucket.bucketArn] },
     ],
     table: [{ actions: TABLE_ACTIONS, resources: [r.tableArn, ...r.tableIndexes.map((name) => `${r.tableArn}/index/${name}`)] }],
+    'table:read': [{ actions: TABLE_READ_ACTIONS, resources: [r.tableArn, ...r.tableIndexes.map((name) => `${r.tableArn}/index/${name}`)] }],
     'queue:send': [{ actions: ['sqs:SendMessage'], resources: [r.queue.queueArn] }],
     'secret:read': [{ actions: ['ssm:GetParameter'], resources: [r.secretParameterArn] }],
     'mail:send': [r.mail],

@@ -56,7 +56,8 @@ export function bundlingOptions({ withTemplates, bundleSdk }: BundleChoice): Bun
       afterBundling: (inputDir: string, outputDir: string) => [
         ...(withTemplates ? [`cp -R "${join(inputDir, 'templates')}" "${join(outputDir, 'templates')}"`] : []),
         // The Markdown engine (md4c in WebAssembly) loads its module from beside the bundle that renders articles.
-        `if grep -q "${MARKDOWN_WASM}" "${join(outputDir, 'index.mjs')}"; then cp "${join(inputDir, MARKDOWN_WASM_SOURCE)}" "${outputDir}/"; fi`,
+        // (md4w names its module `md4w-${mode}.wasm`: a bundle that has the engine has that text.)
+        `if grep -q "md4w-" "${join(outputDir, 'index.mjs')}"; then cp "${join(inputDir, MARKDOWN_WASM_SOURCE)}" "${outputDir}/"; fi`,
       ],
     },
   };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Node } from 'constructs';
+import { envelopeSender } from '../functions/core/envelope.ts';
 import { parseSettings, SETTINGS_FILE, type Settings } from '../functions/core/settings.ts';
 import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
 
@@ -61,11 +62,6 @@ function countries(node: Node, key: string): string[] | undefined {
   return [...new Set(codes)];
 }
 
-/** The bare address of a mailbox such as `Daily Brief <brief@news.example.com>`. */
-export function mailboxAddress(mailbox: string): string {
-  return (/<([^<>]+)>\s*$/.exec(mailbox)?.[1] ?? mailbox).trim().toLowerCase();
-}
-
 /** Whether mail from `address` may be sent through SES `identity` (the address itself or its domain). */
 export function identityCovers(identity: string, address: string): boolean {
   const id = identity.toLowerCase();
@@ -83,7 +79,12 @@ export function readConfig(node: Node): StackConfig {
     throw new ConfigError(`${settingsPath}: cannot be read`, { cause });
   }
   const settings = parseSettings(settingsText, settingsPath);
-  const from = mailboxAddress(settings.digest.from);
+  let from: string;
+  try {
+    from = envelopeSender(settings.digest).toLowerCase();
+  } catch (cause) {
+    throw new ConfigError(`${settingsPath}: digest.from: ${(cause as Error).message}`, { cause });
+  }
   const senderIdentity = (text(node, 'senderIdentity') ?? from.split('@')[1]!).toLowerCase();
   if (!identityCovers(senderIdentity, from)) {
     throw new ConfigError(`digest.from ${from} is not covered by the SES identity ${senderIdentity}: send from that domain or set -c senderIdentity=${from}`);

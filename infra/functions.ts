@@ -1,23 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FunctionName } from '../functions/lambdas/env.ts';
 import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
-
-/** What a function is given: each need is one environment variable and the grant that goes with it. */
-export type Need =
-  /** CONTENT_BUCKET: read the settings and articles. */
-  | 'content'
-  /** SITE_BUCKET: write the public site. */
-  | 'site'
-  /** TABLE_NAME: read and write subscribers, issues and deliveries. */
-  | 'table'
-  /** QUEUE_URL: send delivery batches (the queue's consumer gets QUEUE_URL too, to defer a batch). */
-  | 'queue'
-  /** TOKEN_SECRET_PARAM: read the token signing key. */
-  | 'secret'
-  /** SES_CONFIGURATION_SET (and MAX_SEND_RATE): send mail from the sender identity only. */
-  | 'mail'
-  /** TEMPLATES_DIR: the templates/ directory is copied into the bundle. */
-  | 'templates';
 
 /** `METHOD /path` under the API prefix. */
 export type Route = `${'GET' | 'POST'} /${string}`;
@@ -32,9 +16,8 @@ export type Trigger =
   | { kind: 'ses-events' };
 
 export interface FunctionSpec {
-  /** Handler file `functions/handlers/<name>.ts`, exporting `handler`. */
-  name: string;
-  needs: Need[];
+  /** Composition root `functions/lambdas/<name>.ts`, exporting `handler`; also names its environment spec. */
+  name: FunctionName;
   trigger: Trigger;
   /** Renders MJML (and so carries the MJML compiler); every other bundle must stay free of it. */
   rendersMjml: boolean;
@@ -54,20 +37,21 @@ export const API_PREFIX = '/api';
 
 /** Every Lambda function of the product, one line each. */
 export const FUNCTIONS: FunctionSpec[] = [
-  { name: 'feeds', needs: ['content', 'site', 'templates'], trigger: { kind: 'content-changed' }, rendersMjml: false, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 300 },
-  { name: 'subscribe', needs: ['content', 'table', 'secret', 'mail', 'templates'], trigger: { kind: 'http', routes: ['GET /subscribe', 'POST /subscribe'], mailing: ['POST /subscribe'] }, rendersMjml: true, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 15 },
-  { name: 'confirm', needs: ['content', 'table', 'secret', 'templates'], trigger: { kind: 'http', routes: ['GET /confirm'] }, rendersMjml: false, bundlesSdk: false, memoryMb: 512, timeoutSeconds: 15 },
-  { name: 'unsubscribe', needs: ['content', 'table', 'secret', 'templates'], trigger: { kind: 'http', routes: ['GET /unsubscribe', 'POST /unsubscribe'] }, rendersMjml: false, bundlesSdk: false, memoryMb: 512, timeoutSeconds: 15 },
-  { name: 'plan-issue', needs: ['content', 'site', 'table', 'queue', 'secret', 'templates'], trigger: { kind: 'schedule' }, rendersMjml: true, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 900 },
-  { name: 'deliver', needs: ['table', 'mail'], trigger: { kind: 'queue' }, rendersMjml: false, bundlesSdk: true, memoryMb: 512, timeoutSeconds: 120 },
-  { name: 'ses-events', needs: ['table'], trigger: { kind: 'ses-events' }, rendersMjml: false, bundlesSdk: true, memoryMb: 256, timeoutSeconds: 30 },
+  { name: 'feeds', trigger: { kind: 'content-changed' }, rendersMjml: false, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 300 },
+  { name: 'subscribe', trigger: { kind: 'http', routes: ['GET /subscribe', 'POST /subscribe'], mailing: ['POST /subscribe'] }, rendersMjml: true, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 15 },
+  { name: 'confirm', trigger: { kind: 'http', routes: ['GET /confirm', 'POST /confirm'] }, rendersMjml: false, bundlesSdk: false, memoryMb: 512, timeoutSeconds: 15 },
+  { name: 'unsubscribe', trigger: { kind: 'http', routes: ['GET /unsubscribe', 'POST /unsubscribe'] }, rendersMjml: false, bundlesSdk: false, memoryMb: 512, timeoutSeconds: 15 },
+  { name: 'plan-issue', trigger: { kind: 'schedule' }, rendersMjml: true, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 900 },
+  { name: 'deliver', trigger: { kind: 'queue' }, rendersMjml: false, bundlesSdk: true, memoryMb: 512, timeoutSeconds: 120 },
+  { name: 'ses-events', trigger: { kind: 'ses-events' }, rendersMjml: false, bundlesSdk: true, memoryMb: 256, timeoutSeconds: 30 },
 ];
 
+/** The file infra bundles for a function: its composition root. */
 export function handlerEntry(spec: Pick<FunctionSpec, 'name'>): string {
-  return `functions/handlers/${spec.name}.ts`;
+  return `functions/lambdas/${spec.name}.ts`;
 }
 
-/** Whether the handler file exists yet (only those are bundled and deployed). */
+/** Whether the composition root exists yet (only those are bundled and deployed). */
 export function handlerExists(spec: Pick<FunctionSpec, 'name'>): boolean {
   return existsSync(join(PROJECT_ROOT, handlerEntry(spec)));
 }

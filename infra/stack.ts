@@ -16,6 +16,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { TABLE_SCHEMA } from '../functions/adapters/dynamo/schema.ts';
+import { FUNCTION_ENV, type Variable } from '../functions/lambdas/env.ts';
 import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
 import { ACCESS, accessGrants, statementOf, type Access, type Grant } from './access.ts';
 import { BUNDLED_TEMPLATES_DIR, bundlingOptions, RUNTIME } from './bundling.ts';
@@ -63,24 +65,27 @@ export class NewsletterStack extends Stack {
     const config = (this.config = props.config);
     this.removal = config.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
+    // The shape ensureTable gives the local stand-in (functions/adapters/dynamo/schema.ts).
+    const key = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
     this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      partitionKey: key(TABLE_SCHEMA.partitionKey),
+      sortKey: key(TABLE_SCHEMA.sortKey),
+      billingMode: dynamodb.BillingMode[TABLE_SCHEMA.billing],
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // Pending subscribers who never confirm are removed by DynamoDB.
-      timeToLiveAttribute: 'ttl',
+      timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
       deletionProtection: config.production,
       removalPolicy: this.removal,
     });
-    const gsi1 = 'gsi1';
-    this.tableIndexes.push(gsi1);
-    this.table.addGlobalSecondaryIndex({
-      indexName: gsi1,
-      partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
+    for (const index of TABLE_SCHEMA.indexes) {
+      this.tableIndexes.push(index.name);
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: key(index.partitionKey),
+        sortKey: key(index.sortKey),
+        projectionType: dynamodb.ProjectionType[index.projection],
+      });
+    }
 
     const bucketDefaults: s3.BucketProps = {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -174,25 +179,26 @@ export class NewsletterStack extends Stack {
   private addFunction(spec: FunctionSpec): void {
     const { config } = this;
     const id = pascal(spec.name);
-    const needs = new Set(spec.needs);
-    const environment: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps' };
-    if (needs.has('content')) environment.CONTENT_BUCKET = this.contentBucket.bucketName;
-    if (needs.has('site')) environment.SITE_BUCKET = this.siteBucket.bucketName;
-    if (needs.has('table')) environment.TABLE_NAME = this.table.tableName;
-    if (needs.has('queue') || spec.trigger.kind === 'queue') environment.QUEUE_URL = this.queue.queueUrl;
-    if (needs.has('secret')) environment.TOKEN_SECRET_PARAM = config.tokenSecretParam;
-    if (needs.has('templates')) environment.TEMPLATES_DIR = BUNDLED_TEMPLATES_DIR;
-    if (needs.has('mail')) environment.SES_CONFIGURATION_SET = this.configurationSet.configurationSetName;
-    if (needs.has('mail')) {
+    // Every variable of the function's spec (functions/lambdas/env.ts), each from its one resource.
+    const value: Record<Variable, string> = {
+      CONTENT_BUCKET: this.contentBucket.bucketName,
+      SITE_BUCKET: this.siteBucket.bucketName,
+      TABLE_NAME: this.table.tableName,
+      QUEUE_URL: this.queue.queueUrl,
+      TOKEN_SECRET_PARAM: config.tokenSecretParam,
+      TEMPLATES_DIR: BUNDLED_TEMPLATES_DIR,
+      SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
       // Every sender is given its rate: its role may send mail but not read the account's quota
       // (GetSendQuota has no resource to scope it to). Each delivery worker gets its share of the
       // account's rate, so all of them together never exceed it; a function answering the API sends
       // at most as fast as its mailing routes are let through (SES throttling beyond that is retried).
-      environment.MAX_SEND_RATE =
+      MAX_SEND_RATE:
         spec.trigger.kind === 'queue'
           ? String(Math.floor((config.sesMaxSendRate / config.deliverConcurrency) * 100) / 100)
-          : String(Math.min(MAILING_RATE_LIMIT, config.sesMaxSendRate));
-    }
+          : String(Math.min(MAILING_RATE_LIMIT, config.sesMaxSendRate)),
+    };
+    const environment: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps' };
+    for (const variable of FUNCTION_ENV[spec.name]) environment[variable] = value[variable];
 
     const logGroup = this.logGroup(`${id}Logs`, spec.name);
     const role = this.functionRole(`${id}Role`, logGroup);
@@ -212,7 +218,7 @@ export class NewsletterStack extends Stack {
             entry: join(PROJECT_ROOT, handlerEntry(spec)),
             projectRoot: PROJECT_ROOT,
             depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-            bundling: bundlingOptions({ withTemplates: needs.has('templates'), bundleSdk: spec.bundlesSdk }),
+            bundling: bundlingOptions({ withTemplates: (FUNCTION_ENV[spec.name] as readonly Variable[]).includes('TEMPLATES_DIR'), bundleSdk: spec.bundlesSdk }),
           }
         : { code: lambda.Code.fromInline('exports.handler = async () => ({});'), handler: 'index.handler' }),
     });

@@ -7,9 +7,6 @@ import module from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// The project runs on Node 20 with its AWS SDK versions pinned by the lockfile; the SDK's notice about
-// future versions needing Node 22 would otherwise print on every command.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // Node 22.1+ keeps compiled code between runs.
 module.enableCompileCache?.();
 

@@ -28,12 +28,13 @@ function sourceTreeVersion() {
   return hash.digest('base64url');
 }
 
-const EXTERNAL = ['@aws-sdk/*', '@smithy/*', 'dynalite', 'classic-level', 'mjml', 'aws-ses-v2-local', 'tsx', 'tsx/*', 'esbuild', 'typescript'];
+// md4w loads its WebAssembly module from beside its own file: it stays in node_modules.
+const EXTERNAL = ['@aws-sdk/*', '@smithy/*', 'dynalite', 'classic-level', 'mjml', 'md4w', 'aws-ses-v2-local', 'tsx', 'tsx/*', 'esbuild', 'typescript'];
 const version = sourceTreeVersion();
 rmSync(OUT_DIR, { recursive: true, force: true });
 mkdirSync(OUT_DIR, { recursive: true });
 await build({
-  entryPoints: { main: join(functions, 'cli/main.ts'), 'parse-worker': join(functions, 'adapters/parse-worker.ts') },
+  entryPoints: { main: join(functions, 'cli/main.ts'), 'parse-worker': join(functions, 'adapters/parse-worker.ts'), 'build-worker': join(functions, 'local/build-worker.ts') },
   outdir: OUT_DIR,
   outExtension: { '.js': '.mjs' },
   // Chunks sit beside the entries, one folder below functions/ as the sources are: paths the code
@@ -47,7 +48,7 @@ await build({
   sourcesContent: false,
   format: 'esm',
   platform: 'node',
-  target: 'node20',
+  target: 'node24',
   // Dependencies are bundled too (loading one file is much faster than loading hundreds), except
   // those with native addons, the AWS SDK and MJML, which only the commands that use them load.
   external: EXTERNAL,

@@ -23,11 +23,16 @@ export type TokenCheck =
   | { ok: true; claims: TokenClaims }
   | { ok: false; reason: 'malformed' | 'bad-signature' | 'wrong-purpose' | 'wrong-list' | 'expired' };
 
-const MIN_KEY_BYTES = 32;
+/** The shortest signing key accepted, wherever a key comes from (environment, SSM, a local file). */
+export const MIN_KEY_BYTES = 32;
+
+/** Whether a key is long enough to sign tokens with. */
+export function longEnoughKey(key: string | Uint8Array): boolean {
+  return (typeof key === 'string' ? Buffer.byteLength(key) : key.length) >= MIN_KEY_BYTES;
+}
 
 function checkKey(key: string | Uint8Array): void {
-  const length = typeof key === 'string' ? Buffer.byteLength(key) : key.length;
-  if (length < MIN_KEY_BYTES) throw new Error(`token signing key must be at least ${MIN_KEY_BYTES} bytes`);
+  if (!longEnoughKey(key)) throw new Error(`token signing key must be at least ${MIN_KEY_BYTES} bytes`);
 }
 
 function sign(body: string, key: string | Uint8Array): Buffer {

@@ -1,22 +1,41 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { renderMessagePage } from '../core/web/pages.ts';
-import { apiDeps } from './http/deps.ts';
-import { query, wantsJson } from './http/request.ts';
+import type { LinkState } from '../core/subscribers/links.ts';
+import { confirmUrl } from '../core/urls.ts';
+import { renderConfirmPage, renderMessagePage } from '../core/web/pages.ts';
+import type { ApiDeps } from './http/deps.ts';
+import { byMethod, type HttpHandler } from './http/methods.ts';
+import { linkToken, query, wantsJson } from './http/request.ts';
 import { htmlResponse, jsonResponse } from './http/response.ts';
 
-/** GET /confirm?token=…: confirms a pending subscription. Bad, expired or forged tokens get a 400 page. */
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  const { service, settings, templates, now } = await apiDeps();
-  const result = await service.confirm(query(event, 'token'), now());
-  const ok = result === 'confirmed' || result === 'already-confirmed';
-  if (wantsJson(event)) return jsonResponse(ok ? 200 : 400, { status: result });
-  if (ok) {
-    return htmlResponse(200, renderMessagePage(templates, settings, 'You are subscribed', [
-      result === 'confirmed' ? `Thank you. The ${settings.title} digest will arrive with the next issue.` : 'This address was already confirmed; nothing has changed.',
-    ]));
-  }
-  return htmlResponse(400, renderMessagePage(templates, settings, 'This link does not work', [
-    result === 'expired' ? 'The confirmation link has expired.' : 'The confirmation link is not valid or has been replaced by a newer one.',
-    'Subscribe again to get a fresh link.',
-  ]));
+/**
+ * GET /confirm?token=…: the page the confirmation mail links to, with one button; it changes nothing
+ * (mail scanners follow links). POST /confirm?token=…: the button; confirms a pending subscription.
+ * Bad, expired or forged tokens get a 400 page; pressing the button again changes nothing.
+ */
+export function confirmHandler({ service, links, settings, templates, now }: ApiDeps): HttpHandler {
+  const refused = (json: boolean, why: Exclude<LinkState, 'valid'>) =>
+    json
+      ? jsonResponse(400, { status: why })
+      : htmlResponse(400, renderMessagePage(templates, settings, 'This link does not work', [
+          why === 'expired' ? 'The confirmation link has expired.' : 'The confirmation link is not valid or has been replaced by a newer one.',
+          'Subscribe again to get a fresh link.',
+        ]));
+  return byMethod({
+    GET: async (event) => {
+      const token = query(event, 'token');
+      const state = links.check('confirm', token, now());
+      if (state !== 'valid') return refused(wantsJson(event), state);
+      return wantsJson(event) ? jsonResponse(200, { status: 'valid' }) : htmlResponse(200, renderConfirmPage(templates, settings, confirmUrl(settings.digest.apiUrl, token!)));
+    },
+    POST: async (event) => {
+      const json = wantsJson(event);
+      const posted = linkToken(event);
+      if (!posted.ok) return json ? jsonResponse(posted.error.status, { error: posted.error.message }) : refused(false, 'invalid');
+      const result = await service.confirm(posted.token, now());
+      if (result === 'expired' || result === 'invalid') return refused(json, result);
+      if (json) return jsonResponse(200, { status: result });
+      return htmlResponse(200, renderMessagePage(templates, settings, 'You are subscribed', [
+        result === 'confirmed' ? `Thank you. The ${settings.title} digest will arrive with the next issue.` : 'This address was already confirmed; nothing has changed.',
+      ]));
+    },
+  });
 }

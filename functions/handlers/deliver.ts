@@ -2,7 +2,6 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from '../core/schema.ts';
 import type { Logger } from '../core/ports.ts';
 import type { BatchDeliverer } from '../core/sending/deliver.ts';
-import { lazyDeps } from './lazy.ts';
 
 export interface DeliverHandlerDeps {
   deliverer: BatchDeliverer;
@@ -12,8 +11,6 @@ export interface DeliverHandlerDeps {
   defer(receiptHandle: string, seconds: number): Promise<void>;
 }
 
-export const deliver = lazyDeps<DeliverHandlerDeps>(async () => (await import('../wiring/aws/deliver.ts')).deliverDepsFromEnv());
-
 const text = (min: number) => z.string().check(z.minLength(min));
 const batchSchema = z.object({
   issueId: text(1),
@@ -22,33 +19,34 @@ const batchSchema = z.object({
 });
 
 /** SQS batch of delivery batches; reports partial failures so only unfinished batches come back. */
-export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
-  const deps = await deliver.get();
-  const failures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
-    let body: unknown;
-    try {
-      body = JSON.parse(record.body);
-    } catch {
-      deps.log.error('queue message is not JSON; dropped', { messageId: record.messageId });
-      continue;
-    }
-    const parsed = batchSchema.safeParse(body);
-    if (!parsed.success) {
-      deps.log.error('queue message is not a delivery batch; dropped', { messageId: record.messageId, problem: parsed.error.issues[0]?.message });
-      continue;
-    }
-    try {
-      const result = await deps.deliverer.deliver(parsed.data);
-      if (result.outcome === 'retry') failures.push({ itemIdentifier: record.messageId });
-      if (result.outcome === 'paused') {
-        await deps.defer(record.receiptHandle, (result.until.getTime() - deps.now().getTime()) / 1000);
+export function deliverHandler(deps: DeliverHandlerDeps) {
+  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    const failures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      let body: unknown;
+      try {
+        body = JSON.parse(record.body);
+      } catch {
+        deps.log.error('queue message is not JSON; dropped', { messageId: record.messageId });
+        continue;
+      }
+      const parsed = batchSchema.safeParse(body);
+      if (!parsed.success) {
+        deps.log.error('queue message is not a delivery batch; dropped', { messageId: record.messageId, problem: parsed.error.issues[0]?.message });
+        continue;
+      }
+      try {
+        const result = await deps.deliverer.deliver(parsed.data);
+        if (result.outcome === 'retry') failures.push({ itemIdentifier: record.messageId });
+        if (result.outcome === 'paused') {
+          await deps.defer(record.receiptHandle, (result.until.getTime() - deps.now().getTime()) / 1000);
+          failures.push({ itemIdentifier: record.messageId });
+        }
+      } catch (error) {
+        deps.log.error('batch failed', { messageId: record.messageId, issueId: parsed.data.issueId, batch: parsed.data.batch, error: (error as Error).message, requestId: context?.awsRequestId });
         failures.push({ itemIdentifier: record.messageId });
       }
-    } catch (error) {
-      deps.log.error('batch failed', { messageId: record.messageId, issueId: parsed.data.issueId, batch: parsed.data.batch, error: (error as Error).message, requestId: context?.awsRequestId });
-      failures.push({ itemIdentifier: record.messageId });
     }
-  }
-  return { batchItemFailures: failures };
+    return { batchItemFailures: failures };
+  };
 }

@@ -1,8 +1,8 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { renderMessagePage, renderUnsubscribePage } from '../core/web/pages.ts';
 import { unsubscribeUrl } from '../core/urls.ts';
-import { apiDeps } from './http/deps.ts';
-import { formFields, method, query, RequestError, wantsJson } from './http/request.ts';
+import { renderMessagePage, renderUnsubscribePage } from '../core/web/pages.ts';
+import type { ApiDeps } from './http/deps.ts';
+import { byMethod, type HttpHandler } from './http/methods.ts';
+import { linkToken, query, wantsJson } from './http/request.ts';
 import { htmlResponse, jsonResponse } from './http/response.ts';
 
 /**
@@ -10,32 +10,30 @@ import { htmlResponse, jsonResponse } from './http/response.ts';
  * POST /unsubscribe?token=…: the button, and the RFC 8058 one-click POST (`List-Unsubscribe=One-Click`);
  * both take effect at once and answer 200.
  */
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  const { service, settings, templates, now } = await apiDeps();
-  const json = wantsJson(event);
-  const invalid = () =>
+export function unsubscribeHandler({ service, links, settings, templates, now }: ApiDeps): HttpHandler {
+  const invalid = (json: boolean) =>
     json
       ? jsonResponse(400, { status: 'invalid' })
       : htmlResponse(400, renderMessagePage(templates, settings, 'This link does not work', [
           'The unsubscribe link is not valid. Use the link from the most recent email, or reply to it and we will remove you.',
         ]));
-  let token = query(event, 'token');
-  if (method(event) === 'POST') {
-    try {
-      token ??= formFields(event).token;
-    } catch (error) {
-      if (!(error instanceof RequestError)) throw error;
-      if (!token) return json ? jsonResponse(error.status, { error: error.message }) : invalid();
-    }
-    if ((await service.unsubscribe(token, now())) === 'invalid') return invalid();
-    return json
-      ? jsonResponse(200, { status: 'unsubscribed' })
-      : htmlResponse(200, renderMessagePage(templates, settings, 'You are unsubscribed', [
-          `You will not receive the ${settings.title} digest any more.`,
-          'Changed your mind? You can subscribe again at any time.',
-        ]));
-  }
-  if (method(event) !== 'GET') return jsonResponse(405, { error: 'use GET or POST' });
-  if (!service.checkUnsubscribe(token, now())) return invalid();
-  return htmlResponse(200, renderUnsubscribePage(templates, settings, unsubscribeUrl(settings.digest.apiUrl, token!)));
+  return byMethod({
+    GET: async (event) => {
+      const token = query(event, 'token');
+      if (links.check('unsubscribe', token, now()) !== 'valid') return invalid(wantsJson(event));
+      return htmlResponse(200, renderUnsubscribePage(templates, settings, unsubscribeUrl(settings.digest.apiUrl, token!)));
+    },
+    POST: async (event) => {
+      const json = wantsJson(event);
+      const posted = linkToken(event);
+      if (!posted.ok) return json ? jsonResponse(posted.error.status, { error: posted.error.message }) : invalid(false);
+      if ((await service.unsubscribe(posted.token, now())) === 'invalid') return invalid(json);
+      return json
+        ? jsonResponse(200, { status: 'unsubscribed' })
+        : htmlResponse(200, renderMessagePage(templates, settings, 'You are unsubscribed', [
+            `You will not receive the ${settings.title} digest any more.`,
+            'Changed your mind? You can subscribe again at any time.',
+          ]));
+    },
+  });
 }

@@ -6,9 +6,10 @@ import { issueWindow } from '../core/issue/window.ts';
 import type { BatchOutcome } from '../core/sending/deliver.ts';
 import { planIssue, scheduledIssueTime, type PlanResult } from '../core/sending/plan.ts';
 import type { BatchMessage } from '../core/sending/types.ts';
-import { buildDeliverDeps, POLICY } from '../wiring/services.ts';
-import { buildPlanDeps } from '../wiring/services-render.ts';
+import { POLICY } from '../core/policy.ts';
 import { DataDirError } from '../wiring/data-errors.ts';
+import { deliverDeps } from '../wiring/deliver.ts';
+import { planDeps } from '../wiring/plan.ts';
 import { createFileExclusive, processAlive, readStateText } from '../wiring/state-file.ts';
 import type { System } from '../wiring/system.ts';
 
@@ -127,7 +128,7 @@ export async function sendIssue(
 ): Promise<SendSummary> {
   const now = options.now ?? (() => new Date());
   const issueId = issueIdFor(scheduledIssueTime(system.settings, at, now()));
-  const planDeps = buildPlanDeps({
+  const planner = planDeps({
     settings: system.settings,
     content: system.content,
     templates: system.templates,
@@ -140,7 +141,7 @@ export async function sendIssue(
   if (options.dryRun) {
     return dryRun(system, at, now(), async (id, scheduledFor, watermark) => {
       const window = issueWindow({ watermark, scheduledFor, lookbackDays: system.settings.digest.lookbackDays, now: now() });
-      const { content } = window.end > window.start ? await planDeps.composer.compose({ issueId: id, scheduledFor, window }) : { content: undefined };
+      const { content } = window.end > window.start ? await planner.composer.compose({ issueId: id, scheduledFor, window }) : { content: undefined };
       return content && { subject: content.subject, articles: content.articles.length };
     });
   }
@@ -153,7 +154,7 @@ export async function sendIssue(
     // On one machine sends run one at a time (the lock) and the outbox knows what it wrote: a claim left by
     // a crashed send can be taken at once, and the outbox answers for a message it already holds.
     const inDoubtMs = system.mode === 'embedded' ? POLICY.localInDoubtMs : undefined;
-    const { deliverer } = buildDeliverDeps({ stores: system.stores, mailer: system.mailer, log: system.log, clock: now, defer: async () => undefined, inDoubtMs });
+    const { deliverer } = deliverDeps({ stores: system.stores, mailer: system.mailer, log: system.log, now, defer: async () => undefined, inDoubtMs });
     const deliverBatch = async (batch: BatchMessage) => {
       let result: BatchOutcome | undefined;
       for (let attempt = 0; attempt < 3 && !paused; attempt++) {
@@ -178,7 +179,7 @@ export async function sendIssue(
       const issue = await system.stores.issues.getIssue(id);
       if (issue) await system.stores.issues.finishIssue(issue, now());
     };
-    const deps = { ...planDeps, queue: { enqueue: deliverBatch } };
+    const deps = { ...planner, queue: { enqueue: deliverBatch } };
     let plan = await planIssue(deps, at, now());
     if (plan.outcome === 'blocked') {
       // An earlier issue was left unfinished: finish it first, then plan this one.

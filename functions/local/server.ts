@@ -1,28 +1,19 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, writeFile, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
-import { Cron } from 'croner';
-import { FileSiteOutput } from '../adapters/fs-output.ts';
-import { loadArticles } from '../core/articles/load.ts';
-import { renderIssueDueAt } from '../core/digest/preview.ts';
-import { SiteIssueArchive } from '../core/issue/publish.ts';
-import { personaliseDigest } from '../core/digest/render.ts';
+import { resolve } from 'node:path';
 import type { Logger } from '../core/ports.ts';
-import { buildSite } from '../core/site/build.ts';
-import { loadWebTemplates, renderMessagePage, type WebTemplates } from '../core/web/pages.ts';
-import { handler as confirmHandler } from '../handlers/confirm.ts';
-import { api } from '../handlers/http/deps.ts';
-import { handler as subscribeHandler, subscribeApi } from '../handlers/subscribe.ts';
-import { handler as unsubscribeHandler } from '../handlers/unsubscribe.ts';
+import { confirmHandler } from '../handlers/confirm.ts';
+import { subscribeHandler } from '../handlers/subscribe.ts';
+import { unsubscribeHandler } from '../handlers/unsubscribe.ts';
+import { apiDeps } from '../wiring/api.ts';
 import { apiMail } from '../wiring/confirmation-mail.ts';
-import { buildApiDeps } from '../wiring/services-api.ts';
 import { openSystem, type System } from '../wiring/system.ts';
-import { readBody, sendResult, toApiGatewayEvent } from './api-gateway.ts';
-import { readOutboxMessage, renderOutboxPage } from './outbox.ts';
-import { sendIssue } from './send.ts';
-import { serveStatic } from './static.ts';
+import type { BuildSummary } from './build-worker.ts';
+import { siteRebuilds } from './rebuilds.ts';
+import { localRoutes, type Route } from './routes.ts';
+import { digestSchedule } from './schedule.ts';
+import { forgetServer, recordServer } from './server-record.ts';
 
 export interface ServerOptions {
   port: number;
@@ -40,8 +31,8 @@ export interface ServerOptions {
 export interface RunningServer {
   url: string;
   system: System;
-  /** Rebuilds the site now (also done on every content change). */
-  rebuild(): Promise<void>;
+  /** Rebuilds the site now (also done on every content change and when a scheduled article's time comes). */
+  rebuild(): Promise<BuildSummary>;
   close(): Promise<void>;
 }
 
@@ -53,8 +44,6 @@ export class PortInUseError extends Error {
 export function redactTokens(url: string): string {
   return url.replace(/([?&]token=)[^&#]*/g, '$1…');
 }
-
-const HANDLERS = { subscribe: subscribeHandler, confirm: confirmHandler, unsubscribe: unsubscribeHandler } as const;
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((ok, fail) => {
@@ -72,8 +61,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { log } = options;
-  const siteDir = resolve(options.dataDir, 'site');
-  let routes: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  let routes: Route | undefined;
   const http = createServer((req, res) => {
     const started = performance.now();
     res.on('finish', () => {
@@ -85,8 +73,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.end('Internal error: see the server log.');
     });
   });
-  const host = options.host ?? '127.0.0.1';
-  const port = await listen(http, options.port, host);
+  const port = await listen(http, options.port, options.host ?? '127.0.0.1');
   const url = process.env.PUBLIC_URL ?? `http://localhost:${port}/`;
   let system: System;
   try {
@@ -96,118 +83,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw error;
   }
   await mkdir(system.dataDir, { recursive: true });
-  await writeFile(join(system.dataDir, 'server.json'), JSON.stringify({ pid: process.pid, url }));
-  const { settings } = system;
-  const web: WebTemplates = await loadWebTemplates(system.templates);
-  const outboxTemplate = await system.templates.load('outbox.html');
-  const buildApi = async () => buildApiDeps({ settings, templates: system.templates, stores: system.stores, mail: apiMail({ settings, templates: system.templates, mailer: system.mailer }), tokenKey: system.tokenKey, log });
-  api.provide(buildApi);
-  subscribeApi.provide(buildApi);
+  await recordServer(system.dataDir, url);
 
-  const siteOutput = new FileSiteOutput(siteDir);
-  const archive = new SiteIssueArchive({ issues: system.stores.issues, output: siteOutput, templates: system.templates, settings, listId: settings.digest.listId });
-  const rebuild = async () => {
-    const report = await buildSite({ content: system.content, output: siteOutput, templates: system.templates, log, adjustSettings: () => settings, archive }, new Date());
-    log.info(`site rebuilt: ${report.articles.length} article(s), ${report.problems.length} left out`);
-  };
-  await rebuild();
-
-  const html = (res: ServerResponse, status: number, body: string) => {
-    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-    res.end(body);
-  };
-
-  routes = async (req, res) => {
-    const requestUrl = new URL(req.url ?? '/', url);
-    const path = requestUrl.pathname;
-    const apiMatch = /^\/api\/(subscribe|confirm|unsubscribe)\/?$/.exec(path);
-    if (apiMatch) {
-      const route = apiMatch[1] as keyof typeof HANDLERS;
-      const body = await readBody(req);
-      sendResult(res, await HANDLERS[route](toApiGatewayEvent(req, requestUrl, body, `/${route}`)));
-      return;
-    }
-    if (path === '/subscribe' || path === '/subscribe.html') {
-      sendResult(res, await subscribeHandler(toApiGatewayEvent(req, requestUrl, Buffer.alloc(0), '/subscribe', 'GET')));
-      return;
-    }
-    if (path === '/preview') {
-      const now = new Date();
-      const loaded = loadArticles(await system.content.list(), settings, now);
-      const preview = await renderIssueDueAt({ settings, articles: loaded.articles, templates: system.templates, at: now, now });
-      if (!preview) return html(res, 404, renderMessagePage(web, settings, 'Nothing to preview', ['No article has been published yet.']));
-      return html(res, 200, personaliseDigest(preview.rendered, { email: 'reader@example.com', unsubscribeUrl: `${settings.digest.apiUrl}unsubscribe?token=preview` }).html);
-    }
-    if (system.outbox && (path === '/outbox' || path === '/outbox/')) {
-      return html(res, 200, await renderOutboxPage(system.outbox, outboxTemplate, web, settings));
-    }
-    const outboxItem = /^\/outbox\/([A-Za-z0-9-]+)(\.txt|\.eml)?$/.exec(path);
-    if (system.outbox && outboxItem) {
-      const id = outboxItem[1]!;
-      const ext = outboxItem[2];
-      if (ext === '.eml') {
-        const raw = await system.outbox.read(id);
-        if (!raw) return html(res, 404, renderMessagePage(web, settings, 'No such message', []));
-        res.writeHead(200, { 'content-type': 'message/rfc822', 'content-disposition': `inline; filename="${id}.eml"` });
-        res.end(raw);
-        return;
-      }
-      const message = await readOutboxMessage(system.outbox, id);
-      if (!message) return html(res, 404, renderMessagePage(web, settings, 'No such message', []));
-      if (ext === '.txt' || !message.html) {
-        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(message.text ?? '');
-        return;
-      }
-      return html(res, 200, message.html);
-    }
-    if ((req.method === 'GET' || req.method === 'HEAD') && (await serveStatic(siteDir, path, req, res))) return;
-    html(res, 404, renderMessagePage(web, settings, 'Not found', [`Nothing lives at ${path}.`]));
-  };
-
-  // Content changes: rebuild (debounced). The digest reads content afresh at every send.
-  let timer: NodeJS.Timeout | undefined;
-  let watcher: FSWatcher | undefined;
-  try {
-    watcher = watch(resolve(options.contentDir), { recursive: true }, () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => rebuild().catch((error: unknown) => log.error(`rebuild failed: ${(error as Error).message}`)), 200);
-    });
-  } catch (error) {
-    log.warn(`content changes will not be picked up automatically: ${(error as Error).message}`);
-  }
-
-  // The same cron and time zone the AWS schedule uses.
-  const cron =
-    options.schedule === false
-      ? undefined
-      : new Cron(settings.digest.schedule.cron, { timezone: settings.digest.schedule.timezone, protect: true }, async (job: Cron) => {
-          const at = job.currentRun() ?? new Date();
-          try {
-            const summary = await sendIssue(system, at);
-            log.info(`scheduled send ${JSON.stringify(summary)}`);
-          } catch (error) {
-            log.error(`scheduled send failed: ${(error as Error).message}`);
-          }
-        });
-
+  const api = await apiDeps({ ...system, mail: apiMail(system) });
+  const siteDir = resolve(system.dataDir, 'site');
+  const site = siteRebuilds({ paths: { content: options.contentDir, out: siteDir, templates: options.templatesDir }, settings: system.settings, log, store: system.store });
+  let schedule: { stop(): void } | undefined;
   let closed = false;
-  return {
-    url,
-    system,
-    rebuild,
-    async close() {
-      if (closed) return;
-      closed = true;
-      cron?.stop();
-      watcher?.close();
-      clearTimeout(timer);
-      api.provide(undefined);
-      subscribeApi.provide(undefined);
-      http.closeAllConnections();
-      await new Promise<void>((r) => http.close(() => r()));
-      await rm(join(system.dataDir, 'server.json'), { force: true });
-      await system.close();
-    },
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    schedule?.stop();
+    await site.close();
+    http.closeAllConnections();
+    await new Promise<void>((r) => http.close(() => r()));
+    await forgetServer(system.dataDir);
+    await system.close();
   };
+  try {
+    routes = await localRoutes({ system, siteDir, url, api: { subscribe: subscribeHandler(api), confirm: confirmHandler(api), unsubscribe: unsubscribeHandler(api) } });
+    // The API answers while the first build runs; the server is reported running once the site is there.
+    await site.rebuild();
+    if (options.schedule !== false) schedule = digestSchedule(system);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { url, system, rebuild: site.rebuild, close };
 }

@@ -1,7 +1,7 @@
 import type { Mailer, TemplateSource } from '../core/ports.ts';
 import type { Settings } from '../core/settings.ts';
 import type { SubscriptionMail } from '../core/subscribers/service.ts';
-import type { ApiMail } from './services-api.ts';
+import type { ApiMail } from './api.ts';
 
 /**
  * The subscription mails, rendered on first use: the renderer (MJML) takes a second to load and only a

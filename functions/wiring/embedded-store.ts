@@ -21,8 +21,13 @@ export type StoreState = 'absent' | 'empty' | 'present';
 
 export interface EmbeddedStore {
   client: DynamoDBClient;
+  /** Where the store answers on loopback (another thread of this process may reach it there). */
+  endpoint: string;
   close(): Promise<void>;
 }
+
+/** A client for the embedded store at `endpoint` (its credentials are never checked). */
+export const embeddedStoreClient = (endpoint: string) => new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 
 const restore = (dir: string) => `nothing was changed; restore ${shown(dir)} from a backup`;
 
@@ -116,7 +121,7 @@ async function verifyWithEngine(dir: string): Promise<'ok' | 'locked'> {
   return 'ok';
 }
 
-const clientFor = (endpoint: string) => new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const clientFor = embeddedStoreClient;
 
 const LOOPBACK = /^http:\/\/127\.0\.0\.1:\d{1,5}$/;
 const isEndpointRecord = (value: unknown): value is { pid: number; endpoint: string } => isPidRecord('endpoint')(value) && LOOPBACK.test(value.endpoint);
@@ -128,7 +133,7 @@ async function sharedStore(endpointFile: string): Promise<EmbeddedStore | undefi
   const client = clientFor(recorded.endpoint);
   try {
     await client.send(new ListTablesCommand({}));
-    return { client, close: async () => client.destroy() };
+    return { client, endpoint: recorded.endpoint, close: async () => client.destroy() };
   } catch {
     client.destroy();
     return undefined;
@@ -166,6 +171,7 @@ async function serve(db: string, endpointFile: string): Promise<EmbeddedStore> {
   }
   return {
     client,
+    endpoint,
     async close() {
       client.destroy();
       if (recordedByUs(endpointFile)) rmSync(endpointFile, { force: true });

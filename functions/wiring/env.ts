@@ -11,7 +11,7 @@ export const positiveNumber = z.coerce.number().check(z.positive());
  * Reads and validates environment variables once, at the edge. A missing or invalid variable fails
  * with one message naming it.
  */
-export function readEnv<T extends z.core.$ZodLooseShape>(shape: T, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodMiniObject<T>> {
+export function readVariables<T extends z.core.$ZodLooseShape>(shape: T, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodMiniObject<T>> {
   const result = z.object(shape).safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

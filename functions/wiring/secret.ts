@@ -5,11 +5,11 @@ import { osReason, SecretError, shown } from './data-errors.ts';
 import { privateDir, privateFile } from './data-dir.ts';
 import { storeHasData } from './embedded-store.ts';
 import { createFileExclusive } from './state-file.ts';
+import { MIN_KEY_BYTES as MIN_BYTES } from '../core/tokens.ts';
 
 /** The file in the local data directory that holds a machine's own signing key (git-ignored). */
 export const SECRET_FILE = 'token-secret';
 
-const MIN_BYTES = 32;
 const VOIDS = 'a new key would void every confirm and unsubscribe link already mailed';
 
 /** The key in `file`; undefined when there is no such file. Anything else wrong with it is an error naming it. */

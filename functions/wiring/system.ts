@@ -1,7 +1,4 @@
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { S3SiteOutput } from '../adapters/s3-output.ts';
 import { dynamoStores } from '../adapters/dynamo/stores.ts';
 import { documentClient, ensureTable } from '../adapters/dynamo/table.ts';
 import { FileContentSource } from '../adapters/fs-content.ts';
@@ -10,14 +7,13 @@ import { FileSiteOutput } from '../adapters/fs-output.ts';
 import { FileTemplateSource } from '../adapters/fs-templates.ts';
 import type { ContentSource, Logger, Mailer, SiteOutput, TemplateSource } from '../core/ports.ts';
 import { loadSettings, type Settings } from '../core/settings.ts';
-import { contentFromEnv, tokenKeyFromEnv } from './aws/common.ts';
-import { sesMailer } from './aws/mail.ts';
+import { operatorParts } from './aws/operator.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { openEmbeddedStore } from './embedded-store.ts';
 import { DEFAULT_TEMPLATES } from './paths.ts';
 import { tokenSecret } from './secret.ts';
 import { isPidRecord, processAlive, readStateFile } from './state-file.ts';
-import type { Stores } from './services.ts';
+import type { Stores } from './stores.ts';
 
 /** The whole product's parts for one process: embedded stand-ins on a laptop, or AWS when configured. */
 export interface System {
@@ -31,6 +27,8 @@ export interface System {
   outbox?: FileMailer | undefined;
   /** The public site, where a send writes the issue's archive page: `.data/site` locally, `SITE_BUCKET` on AWS. */
   site?: SiteOutput | undefined;
+  /** In embedded mode: where the store answers on loopback, and its table (the local server's build thread reads issues there). */
+  store?: { endpoint: string; table: string } | undefined;
   tokenKey: string;
   dataDir: string;
   log: Logger;
@@ -74,22 +72,7 @@ export async function openSystem(options: SystemOptions): Promise<System> {
   const env = options.env ?? process.env;
   const templates = new FileTemplateSource(options.templatesDir ?? DEFAULT_TEMPLATES);
   if (env.TABLE_NAME) {
-    const content = env.CONTENT_BUCKET ? contentFromEnv(env) : new FileContentSource(resolve(options.contentDir));
-    const docs = documentClient(new DynamoDBClient({}));
-    const [settings, tokenKey] = await Promise.all([loadSettings(content), tokenKeyFromEnv(env)]);
-    return {
-      mode: 'aws',
-      settings,
-      content,
-      templates,
-      stores: dynamoStores(docs, env.TABLE_NAME),
-      mailer: sesMailer(env),
-      site: env.SITE_BUCKET ? new S3SiteOutput(new S3Client({}), { bucket: env.SITE_BUCKET }) : undefined,
-      tokenKey,
-      dataDir: resolve(options.dataDir),
-      log: options.log,
-      close: async () => undefined,
-    };
+    return { mode: 'aws', ...(await operatorParts(env, options.contentDir)), templates, dataDir: resolve(options.dataDir), log: options.log, close: async () => undefined };
   }
   const content = new FileContentSource(resolve(options.contentDir));
   const dataDir = prepareDataDir(resolve(options.dataDir), { create: options.createDataDir ?? true });
@@ -112,6 +95,7 @@ export async function openSystem(options: SystemOptions): Promise<System> {
     mailer: outbox,
     outbox,
     site: new FileSiteOutput(join(dataDir, 'site')),
+    store: { endpoint: dynamo.endpoint, table: TABLE },
     tokenKey,
     dataDir,
     log: options.log,

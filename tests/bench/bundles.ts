@@ -1,7 +1,8 @@
 // Benchmark: each Lambda function's bundle (built as `cdk synth` builds it) and its cold start in a
-// fresh Node process: the import of the bundle, and for the functions whose dependencies build without
-// the network (delivery, SES events) the first call too (import + building clients + handling an empty
-// event). "own code" is the import with the runtime's AWS SDK loaded beforehand (functions that leave
+// fresh Node process, with the environment the stack gives it: the import of the bundle (its composition
+// root reads that environment and, for the functions whose dependencies build without the network,
+// builds its clients), and for those (delivery, SES events) the first call too (import + handling an
+// empty event). "own code" is the import with the runtime's AWS SDK loaded beforehand (functions that leave
 // the SDK to the runtime). Targets: the delivery worker at most 1 MB and 150 ms to import; bundles that
 // do not render MJML must not carry it. The delivery worker is also built with the runtime's SDK, to
 // show what bundling its SDK clients buys.
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../../infra/bundling.ts';
+import { FUNCTION_ENV, type Variable } from '../../functions/lambdas/env.ts';
 import { FUNCTIONS, handlerEntry, handlerExists, type FunctionSpec } from '../../infra/functions.ts';
 import { ROOT } from '../helpers/cli.ts';
 
@@ -22,11 +24,21 @@ const work = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
 // The bundles leave @aws-sdk/* to the Lambda runtime; the project's copy stands in for it here.
 symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'));
 
-/** An empty event each handler can take without the network, and the environment it needs for it. */
-const FIRST_CALL: Record<string, { event: unknown; env: Record<string, string> }> = {
-  deliver: { event: { Records: [] }, env: { TABLE_NAME: 'bench', QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bench' } },
-  'ses-events': { event: { Records: [] }, env: { TABLE_NAME: 'bench' } },
+/** A value of each variable a function may be given (functions/lambdas/env.ts): nothing is called with them. */
+const PLACEHOLDER: Record<Variable, string> = {
+  CONTENT_BUCKET: 'bench-content',
+  SITE_BUCKET: 'bench-site',
+  TABLE_NAME: 'bench',
+  QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bench',
+  TOKEN_SECRET_PARAM: '/bench/token-secret',
+  TEMPLATES_DIR: '/var/task/templates',
+  SES_CONFIGURATION_SET: 'bench',
+  MAX_SEND_RATE: '14',
 };
+/** Each function's environment, as the stack sets it: a composition root reads it when imported. */
+const envOf = (spec: FunctionSpec) => Object.fromEntries(FUNCTION_ENV[spec.name].map((v) => [v, PLACEHOLDER[v]]));
+/** An empty event each handler can take without the network. */
+const FIRST_CALL: Record<string, unknown> = { deliver: { Records: [] }, 'ses-events': { Records: [] } };
 // What Lambda sets for every function (the credentials are never used: nothing is called).
 const LAMBDA_ENV = { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1' };
 
@@ -37,7 +49,7 @@ const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length /
  * a new Node process each time (medians of RUNS). With `preload`, those modules (the AWS SDK the Lambda
  * runtime provides) are imported first and not counted, which leaves the bundle's own share.
  */
-function coldStart(file: string, options: { preload?: string[]; call?: { event: unknown; env: Record<string, string> } } = {}): { importMs: number; firstCallMs?: number } {
+function coldStart(file: string, env: Record<string, string>, options: { preload?: string[]; call?: { event: unknown } } = {}): { importMs: number; firstCallMs?: number } {
   const { preload = [], call } = options;
   const script = `await Promise.all(${JSON.stringify(preload)}.map((m) => import(m)));
     const t = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(file).href)}); const imported = performance.now() - t;
@@ -46,8 +58,7 @@ function coldStart(file: string, options: { preload?: string[]; call?: { event: 
   const imports: number[] = [];
   const calls: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const env = { PATH: process.env.PATH, ...LAMBDA_ENV, ...call?.env };
-    const run = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { cwd: work, encoding: 'utf8', env });
+    const run = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { cwd: work, encoding: 'utf8', env: { PATH: process.env.PATH, ...LAMBDA_ENV, ...env } });
     if (run.status !== 0) throw new Error(`importing ${file} failed: ${run.stderr.split('\n').slice(0, 5).join('\n')}`);
     const [imported, answered] = JSON.parse(run.stdout) as [number, number];
     imports.push(imported);
@@ -75,9 +86,10 @@ async function measure(spec: FunctionSpec, label: string, bundleSdk: boolean, ju
   }
   const bytes = statSync(outfile).size;
   const mapBytes = statSync(`${outfile}.map`).size;
-  const { importMs, firstCallMs } = coldStart(outfile, { call: FIRST_CALL[spec.name] });
+  const env = envOf(spec);
+  const { importMs, firstCallMs } = coldStart(outfile, env, FIRST_CALL[spec.name] ? { call: { event: FIRST_CALL[spec.name] } } : {});
   const sdk = [...new Set(Object.values(result.metafile!.outputs).flatMap((o) => o.imports.filter((i) => i.external && i.kind === 'import-statement' && i.path.startsWith('@aws-sdk/')).map((i) => i.path)))];
-  const ownMs = bundleSdk ? undefined : coldStart(outfile, { preload: sdk }).importMs;
+  const ownMs = bundleSdk ? undefined : coldStart(outfile, env, { preload: sdk }).importMs;
   const carriesMjml = Object.keys(result.metafile!.inputs).some((input) => /node_modules\/mjml/.test(input));
   const verdicts: string[] = [];
   if (judge) {

@@ -34,10 +34,10 @@ async function sender(count: number, endpoints: { dynamo: string; ses: string })
   const { SesMailer } = await import('../../functions/adapters/ses-mailer.ts');
   const { subscriberId } = await import('../../functions/core/subscribers/identity.ts');
   const { loadSettings } = await import('../../functions/core/site/build.ts');
-  const { buildDeliverDeps } = await import('../../functions/wiring/services.ts');
-  const { buildPlanDeps } = await import('../../functions/wiring/services-render.ts');
-  const { plan, handler: planIssue } = await import('../../functions/handlers/plan-issue.ts');
-  const { deliver, handler: deliverBatches } = await import('../../functions/handlers/deliver.ts');
+  const { deliverDeps } = await import('../../functions/wiring/deliver.ts');
+  const { planDeps } = await import('../../functions/wiring/plan.ts');
+  const { planIssueHandler } = await import('../../functions/handlers/plan-issue.ts');
+  const { deliverHandler } = await import('../../functions/handlers/deliver.ts');
   const { DEFAULT_TEMPLATES } = await import('../../functions/wiring/paths.ts');
   const { tempTree } = await import('../helpers/cli.ts');
   const { articleText, settingsYaml } = await import('../helpers/factories.ts');
@@ -88,8 +88,8 @@ async function sender(count: number, endpoints: { dynamo: string; ses: string })
     },
   };
   const sendTime = new Date('2026-01-05T07:00:00Z');
-  plan.provide(async () => ({ ...buildPlanDeps({ settings, content, templates, stores, queue, tokenKey: 'bench-signing-key-that-is-long-enough-012345', log: quiet }), now: () => sendTime }));
-  deliver.provide(async () => buildDeliverDeps({ stores, mailer, log: quiet, defer: async () => {} }));
+  const planIssue = planIssueHandler(planDeps({ settings, content, templates, stores, queue, tokenKey: 'bench-signing-key-that-is-long-enough-012345', log: quiet, now: () => sendTime }));
+  const deliverBatches = deliverHandler(deliverDeps({ stores, mailer, log: quiet, defer: async () => {} }));
   let failures = 0;
   const worker = async () => {
     for (;;) {

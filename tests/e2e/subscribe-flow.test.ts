@@ -30,6 +30,7 @@ describe.skipIf(!browserAvailable())('in a real browser, against npm start', () 
     expect(server.output).toContain('stopped');
     // One line per request, and never a subscriber's token.
     expect(server.output.some((line) => / GET \/api\/confirm\?token=… 200 /.test(line))).toBe(true);
+    expect(server.output.some((line) => / POST \/api\/confirm\?token=… 200 /.test(line))).toBe(true);
     expect(server.output.join('\n')).not.toMatch(/token=[A-Za-z0-9]/);
   });
 
@@ -50,6 +51,9 @@ describe.skipIf(!browserAvailable())('in a real browser, against npm start', () 
     await outbox.click(`li:has-text("${email}") >> a:has-text("Confirm your subscription")`);
     // Mail links open a new tab (target=_blank); follow the link the way the reader's click would.
     await outbox.goto((await outbox.getAttribute('a:has-text("Confirm my subscription")', 'href'))!);
+    // The link opens a page with one button (a scanner's GET confirms nothing); pressing it confirms.
+    await expect.poll(() => outbox.textContent('h1')).toBe('Confirm your subscription to North Korea Watch');
+    await outbox.click('button:has-text("Confirm my subscription")');
     await expect.poll(() => outbox.textContent('h1')).toBe('You are subscribed');
     await outbox.close();
   }

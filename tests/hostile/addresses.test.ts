@@ -1,8 +1,8 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { decodeHTML } from 'entities';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { subscriberId } from '../../functions/core/subscribers/identity.ts';
-import { handler as subscribe } from '../../functions/handlers/subscribe.ts';
 import { tempTree } from '../helpers/cli.ts';
 import { startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
 import { httpEvent } from '../helpers/events.ts';
@@ -16,6 +16,7 @@ const form = (email: string) => ({ body: new URLSearchParams({ email }).toString
 let dynamo: LocalDynamo;
 let ses: SesStandIn;
 let world: World;
+const subscribe = (event: APIGatewayProxyEventV2) => world.handlers.subscribe(event);
 beforeAll(async () => {
   dynamo = await startDynalite();
   ses = await startSesStandIn();

@@ -6,7 +6,7 @@ import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Mailer } from '../../functions/core/ports.ts';
 import { sendIssue } from '../../functions/local/send.ts';
-import { POLICY } from '../../functions/wiring/services.ts';
+import { POLICY } from '../../functions/core/policy.ts';
 import { openSystem, type System } from '../../functions/wiring/system.ts';
 import { ROOT, tempDir, tempTree } from '../helpers/cli.ts';
 import { articleText, settingsYaml } from '../helpers/factories.ts';

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS, TABLE_ACTIONS } from '../../infra/access.ts';
+import { ACCESS, TABLE_ACTIONS, type Access } from '../../infra/access.ts';
 import { readConfig } from '../../infra/config.ts';
+import { FUNCTION_ENV, type Variable } from '../../functions/lambdas/env.ts';
 import { FUNCTIONS, handlerExists } from '../../infra/functions.ts';
 import { NewsletterStack } from '../../infra/stack.ts';
 import { ROOT, tempDir, tempTree } from '../helpers/cli.ts';
@@ -155,6 +156,7 @@ describe('the CDK stack', () => {
       'GET /api/confirm → confirm',
       'GET /api/subscribe → subscribe',
       'GET /api/unsubscribe → unsubscribe',
+      'POST /api/confirm → confirm',
       'POST /api/subscribe → subscribe',
       'POST /api/unsubscribe → unsubscribe',
     ]);
@@ -224,7 +226,9 @@ describe('the CDK stack', () => {
       for (const s of statements) expect(actions(s).filter((a) => a.includes('*')), spec.name).toEqual([]);
       const touches = (prefix: string, logicalId: string) =>
         statements.some((s) => actions(s).some((a) => a.startsWith(prefix)) && refersTo(s.Resource, logicalId));
-      expect(touches('dynamodb:', 'Table'), spec.name).toBe(access.includes('table'));
+      expect(touches('dynamodb:', 'Table'), spec.name).toBe(access.includes('table') || access.includes('table:read'));
+      // Reading only: no write action on the table.
+      if (!access.includes('table')) expect(statements.flatMap(actions).filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)), spec.name).toEqual([]);
       expect(touches('s3:GetObject', 'ContentBucket'), spec.name).toBe(access.includes('content:read'));
       expect(touches('s3:PutObject', 'SiteBucket'), spec.name).toBe(access.includes('site:write'));
       expect(touches('s3:GetObject', 'SiteBucket'), spec.name).toBe(access.includes('site:read'));
@@ -253,6 +257,40 @@ describe('the CDK stack', () => {
     expect(env('plan-issue')).toMatchObject({ QUEUE_URL: { Ref: expect.stringMatching(/^DeliveryQueue/) }, TEMPLATES_DIR: '/var/task/templates' });
     expect(env('ses-events')).not.toHaveProperty('TOKEN_SECRET_PARAM');
     expect(env('ses-events')).not.toHaveProperty('TEMPLATES_DIR');
+  });
+
+  it('gives each function exactly the environment its spec names, and the grants its variables need', () => {
+    // What each variable names, and what the function's role must be allowed to do with it (any of these).
+    const grantFor: Record<Exclude<Variable, 'TEMPLATES_DIR'>, Access[]> = {
+      CONTENT_BUCKET: ['content:read'],
+      SITE_BUCKET: ['site:read', 'site:write'],
+      TABLE_NAME: ['table', 'table:read'],
+      QUEUE_URL: ['queue:send'],
+      TOKEN_SECRET_PARAM: ['secret:read'],
+      SES_CONFIGURATION_SET: ['mail:send'],
+      MAX_SEND_RATE: ['mail:send'],
+    };
+    for (const spec of FUNCTIONS) {
+      const variables = ofType(template, 'AWS::Lambda::Function')[functionId(template, spec.name)]!.Properties.Environment.Variables as Record<string, unknown>;
+      expect(Object.keys(variables).sort(), spec.name).toEqual(['NODE_OPTIONS', ...FUNCTION_ENV[spec.name]].sort());
+      for (const variable of FUNCTION_ENV[spec.name]) {
+        // The queue's consumer defers batches through its event source's grant, not by sending.
+        if ((variable === 'QUEUE_URL' && spec.trigger.kind === 'queue') || variable === 'TEMPLATES_DIR') continue;
+        expect(ACCESS[spec.name]!.some((a) => grantFor[variable].includes(a)), `${spec.name} ${variable}`).toBe(true);
+      }
+      // Each variable holds what it names: a bucket, the table, the queue, the parameter, the directory.
+      const held: Partial<Record<Variable, unknown>> = {
+        CONTENT_BUCKET: { Ref: expect.stringMatching(/^ContentBucket/) },
+        SITE_BUCKET: { Ref: expect.stringMatching(/^SiteBucket/) },
+        TABLE_NAME: { Ref: expect.stringMatching(/^Table/) },
+        QUEUE_URL: { Ref: expect.stringMatching(/^DeliveryQueue/) },
+        TOKEN_SECRET_PARAM: '/newsletter/dev/token-secret',
+        TEMPLATES_DIR: '/var/task/templates',
+        SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^ConfigurationSet/) },
+        MAX_SEND_RATE: expect.stringMatching(/^\d+(\.\d+)?$/),
+      };
+      for (const variable of FUNCTION_ENV[spec.name]) expect(variables[variable], `${spec.name} ${variable}`).toEqual(held[variable]);
+    }
   });
 
   it('keeps every function on Node with one month of logs and an errors alarm', () => {
@@ -417,8 +455,8 @@ describe('stack configuration', () => {
     expect(() => synth({}, { digest: { ...digest, schedule: { cron: '0 7 1 * 1', timezone: 'UTC' } } })).toThrow('restricts both the day of the month and the day of the week');
   });
 
-  it('deploys exactly the handlers whose files exist, and every handler file is in the function table', () => {
-    const dir = join(ROOT, 'functions/handlers');
+  it('deploys exactly the functions whose composition roots exist, and every root is in the function table', () => {
+    const dir = join(ROOT, 'functions/lambdas');
     const files = readdirSync(dir)
       .filter((f) => f.endsWith('.ts') && /^export (async )?(function|const) handler\b/m.test(readFileSync(join(dir, f), 'utf8')))
       .map((f) => f.replace(/\.ts$/, ''));

@@ -112,7 +112,7 @@ function publish(w: World, file: string, fields: Record<string, unknown>, body =
 /** The site as the server or the feeds function keeps it: rebuilt at every step (it follows the calendar). */
 async function rebuild(w: World): Promise<void> {
   const output = new FileSiteOutput(w.site);
-  const archive = new SiteIssueArchive({ issues: w.system.stores.issues, output, templates: w.system.templates, settings: w.system.settings, listId: LIST });
+  const archive = new SiteIssueArchive({ issues: w.system.stores.issues, templates: w.system.templates });
   await buildSite({ content: w.system.content, output, templates: w.system.templates, log: memoryLogger(), archive }, w.clock.now);
 }
 

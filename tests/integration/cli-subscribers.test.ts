@@ -166,7 +166,7 @@ describe('newsletter subscribers import and export', () => {
     const fresh = join(cwd, 'fresh');
     const content = tempTree({ 'publication.yaml': settingsYaml() });
     const into = (...args: string[]) => runCli([...args, '--content', content, '--data', fresh], { cwd, env: ENV });
-    expect(into('subscribers', 'import', 'export.csv').stdout).toBe(
+    expect(into('subscribers', 'import', 'export.csv', '--create').stdout).toBe(
       'imported 4 (1 of them as unsubscribed or suppressed, never mailed)\npending, never confirmed, not mailed 1\nalready present 0\nbad rows 0\n',
     );
     expect(into('subscribers', 'import', 'old-list.csv').stdout).toBe('imported 0\nalready present 3\nbad rows 0\n');
@@ -190,7 +190,7 @@ describe('newsletter subscribers import and export', () => {
     writeFileSync(join(cwd, 'again.csv'), text);
     const fresh = join(cwd, 'fresh');
     const content = tempTree({ 'publication.yaml': settingsYaml() });
-    expect(runCli(['subscribers', 'import', 'again.csv', '--content', content, '--data', fresh], { cwd, env: ENV }).status).toBe(0);
+    expect(runCli(['subscribers', 'import', 'again.csv', '--content', content, '--data', fresh, '--create'], { cwd, env: ENV }).status).toBe(0);
     const back = runCli(['subscribers', 'list', '--state', 'suppressed', '--content', content, '--data', fresh], { cwd, env: ENV });
     expect(listed(back.stdout)).toEqual(new Map([['=cmd@example.com', 'suppressed']]));
   }, 180_000);

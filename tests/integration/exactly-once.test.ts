@@ -1,8 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Mailer } from '../../functions/core/ports.ts';
-import { handler as planIssue } from '../../functions/handlers/plan-issue.ts';
-import { handler as deliverBatches } from '../../functions/handlers/deliver.ts';
-import { handler as sesEvents } from '../../functions/handlers/ses-events.ts';
 import { subscriberId } from '../../functions/core/subscribers/identity.ts';
 import { verifyToken } from '../../functions/core/tokens.ts';
 import { articleText, settingsYaml } from '../helpers/factories.ts';
@@ -50,18 +47,18 @@ function expectExactlyOnce(expected = READERS) {
 describe('exactly one digest per confirmed subscriber (dynalite + loopback SES, real SDK clients)', () => {
   it('the same scheduled event delivered twice plans the issue once', async () => {
     const world = await setUp();
-    expect(await planIssue({ time: SEND })).toMatchObject({ outcome: 'planned', batches: 4, recipients: 20 });
-    expect(await planIssue({ time: SEND })).toMatchObject({ outcome: 'already-planned', batches: 4 });
+    expect(await world.handlers.planIssue({ time: SEND })).toMatchObject({ outcome: 'planned', batches: 4, recipients: 20 });
+    expect(await world.handlers.planIssue({ time: SEND })).toMatchObject({ outcome: 'already-planned', batches: 4 });
     const messages = world.queue.drain();
     expect(messages).toHaveLength(4);
-    expect((await deliverBatches(sqsEvent(messages))).batchItemFailures).toEqual([]);
+    expect((await world.handlers.deliver(sqsEvent(messages))).batchItemFailures).toEqual([]);
     expectExactlyOnce();
     expect(await world.stores.issues.getIssue(ISSUE)).toMatchObject({ status: 'sent', sent: 20, batchesDone: 4 });
   });
 
   it('the planner signs each recipient\'s unsubscribe link, so the worker needs no key', async () => {
     const world = await setUp();
-    await planIssue({ time: SEND });
+    await world.handlers.planIssue({ time: SEND });
     const recipients = world.queue.drain().flatMap((m) => m.recipients);
     expect(recipients.map((r) => r.email).sort()).toEqual(READERS);
     for (const r of recipients) {
@@ -74,11 +71,11 @@ describe('exactly one digest per confirmed subscriber (dynalite + loopback SES, 
 
   it('every SQS batch delivered twice (and concurrently) sends nothing twice', async () => {
     const world = await setUp();
-    await planIssue({ time: SEND });
+    await world.handlers.planIssue({ time: SEND });
     const messages = world.queue.drain();
-    await Promise.all([deliverBatches(sqsEvent(messages)), deliverBatches(sqsEvent(messages))]);
+    await Promise.all([world.handlers.deliver(sqsEvent(messages)), world.handlers.deliver(sqsEvent(messages))]);
     // Whatever was in flight in the other copy comes back; deliver the redeliveries too.
-    expect((await deliverBatches(sqsEvent(messages))).batchItemFailures).toEqual([]);
+    expect((await world.handlers.deliver(sqsEvent(messages))).batchItemFailures).toEqual([]);
     expectExactlyOnce();
     const issue = await world.stores.issues.getIssue(ISSUE);
     expect(issue).toMatchObject({ status: 'sent', sent: 20, batchesDone: 4, batchesPlanned: 4 });
@@ -97,19 +94,19 @@ describe('exactly one digest per confirmed subscriber (dynalite + loopback SES, 
         return real.send(message);
       },
     }));
-    await planIssue({ time: SEND });
+    await world.handlers.planIssue({ time: SEND });
     const [first, ...rest] = world.queue.drain();
-    const dying = deliverBatches(sqsEvent([first]));
+    const dying = world.handlers.deliver(sqsEvent([first]));
     await new Promise((r) => setTimeout(r, 500));
     expect(ses!.messages).toHaveLength(3);
     alive = true;
     sends = -1_000;
     // Redelivered at once: the claims of the dead worker are still in doubt, so the batch comes back…
-    const retry = await deliverBatches(sqsEvent([first]));
+    const retry = await world.handlers.deliver(sqsEvent([first]));
     expect(retry.batchItemFailures).toHaveLength(1);
     // …and once they are older than the in-doubt window, they are sent.
     world.clock.now = new Date(Date.parse(SEND) + 16 * 60_000);
-    expect((await deliverBatches(sqsEvent([first, ...rest]))).batchItemFailures).toEqual([]);
+    expect((await world.handlers.deliver(sqsEvent([first, ...rest]))).batchItemFailures).toEqual([]);
     expectExactlyOnce();
     void dying;
   });
@@ -124,31 +121,31 @@ describe('exactly one digest per confirmed subscriber (dynalite + loopback SES, 
         return out;
       },
     }));
-    await planIssue({ time: SEND });
+    await world.handlers.planIssue({ time: SEND });
     const [first, ...rest] = world.queue.drain();
-    void deliverBatches(sqsEvent([first]));
+    void world.handlers.deliver(sqsEvent([first]));
     await new Promise((r) => setTimeout(r, 500));
     const accepted = ses!.messages[1]!;
     // SES publishes a Send event (configuration set → SNS) carrying the tags we set.
-    await sesEvents(snsEvent([{ eventType: 'Send', mail: { messageId: accepted.messageId, tags: { issue: [accepted.tags.issue], subscriber: [accepted.tags.subscriber] } } }]));
+    await world.handlers.sesEvents(snsEvent([{ eventType: 'Send', mail: { messageId: accepted.messageId, tags: { issue: [accepted.tags.issue], subscriber: [accepted.tags.subscriber] } } }]));
     world.clock.now = new Date(Date.parse(SEND) + 16 * 60_000);
     sends = 100;
-    expect((await deliverBatches(sqsEvent([first, ...rest]))).batchItemFailures).toEqual([]);
+    expect((await world.handlers.deliver(sqsEvent([first, ...rest]))).batchItemFailures).toEqual([]);
     expectExactlyOnce();
   });
 
   it('SES throttling every third call is retried with backoff; nobody is lost or sent twice', async () => {
     const world = await setUp({ throttleEvery: 3 });
-    await planIssue({ time: SEND });
-    expect((await deliverBatches(sqsEvent(world.queue.drain()))).batchItemFailures).toEqual([]);
+    await world.handlers.planIssue({ time: SEND });
+    expect((await world.handlers.deliver(sqsEvent(world.queue.drain()))).batchItemFailures).toEqual([]);
     expectExactlyOnce();
     expect(ses!.throttled).toBeGreaterThanOrEqual(9);
   });
 
   it('one invalid address in a batch is recorded as failed and never fails the batch', async () => {
     const world = await setUp({ reject: (address) => address === 'reader07@example.com' });
-    await planIssue({ time: SEND });
-    expect((await deliverBatches(sqsEvent(world.queue.drain()))).batchItemFailures).toEqual([]);
+    await world.handlers.planIssue({ time: SEND });
+    expect((await world.handlers.deliver(sqsEvent(world.queue.drain()))).batchItemFailures).toEqual([]);
     expectExactlyOnce(READERS.filter((r) => r !== 'reader07@example.com'));
     expect(await world.stores.issues.getIssue(ISSUE)).toMatchObject({ status: 'sent', sent: 19, failed: 1 });
     expect(world.log.lines.some((l) => l.level === 'warn' && l.message === 'recipient rejected; recorded as failed')).toBe(true);
@@ -156,9 +153,9 @@ describe('exactly one digest per confirmed subscriber (dynalite + loopback SES, 
 
   it('the daily quota pauses the issue and the rest go out after the pause, nobody lost', async () => {
     const world = await setUp({ dailyQuota: 7 });
-    await planIssue({ time: SEND });
+    await world.handlers.planIssue({ time: SEND });
     const messages = world.queue.drain();
-    const first = await deliverBatches(sqsEvent(messages));
+    const first = await world.handlers.deliver(sqsEvent(messages));
     expect(first.batchItemFailures.length).toBeGreaterThanOrEqual(3);
     expect(ses!.messages).toHaveLength(7);
     expect(world.deferred.length).toBe(first.batchItemFailures.length);
@@ -168,7 +165,7 @@ describe('exactly one digest per confirmed subscriber (dynalite + loopback SES, 
     // The quota frees up; after the pause the deferred messages come back.
     ses!.options.dailyQuota = undefined;
     world.clock.now = new Date(Date.parse(SEND) + 7 * 3600_000);
-    expect((await deliverBatches(sqsEvent(messages))).batchItemFailures).toEqual([]);
+    expect((await world.handlers.deliver(sqsEvent(messages))).batchItemFailures).toEqual([]);
     expectExactlyOnce();
     expect((await world.stores.issues.getListState('digest.gazette.example.org')).watermark?.toISOString()).toBe(new Date(SEND).toISOString());
   });
@@ -178,11 +175,11 @@ describe('exactly one digest per confirmed subscriber (dynalite + loopback SES, 
     await world.stores.subscribers.unsubscribe(subscriberId('reader01@example.com'), new Date(SEND), 'one-click');
     await world.stores.subscribers.suppress('reader02@example.com', 'complaint', new Date(SEND), 'complaint');
     await world.stores.subscribers.requestSubscription('pending@example.com', new Date(SEND), { coolDownMs: 0, pendingExpiry: new Date(Date.parse(SEND) + 1e9), source: 'form' });
-    await planIssue({ time: SEND });
+    await world.handlers.planIssue({ time: SEND });
     const messages = world.queue.drain();
     // Reader 3 unsubscribes after planning but before delivery: skipped too.
     await world.stores.subscribers.unsubscribe(subscriberId('reader03@example.com'), new Date(SEND), 'one-click');
-    expect((await deliverBatches(sqsEvent(messages))).batchItemFailures).toEqual([]);
+    expect((await world.handlers.deliver(sqsEvent(messages))).batchItemFailures).toEqual([]);
     expectExactlyOnce(READERS.filter((r) => !['reader01@example.com', 'reader02@example.com', 'reader03@example.com'].includes(r)));
     expect(await world.stores.issues.getIssue(ISSUE)).toMatchObject({ status: 'sent', sent: 17, skipped: 1 });
   });
@@ -192,7 +189,7 @@ describe('SES bounce and complaint events', () => {
   it('permanent bounces and complaints suppress at once; transient bounces after the threshold', async () => {
     const world = await setUp();
     const bounce = (email: string, type: string) => ({ eventType: 'Bounce', mail: { messageId: 'm' }, bounce: { bounceType: type, bounceSubType: 'General', bouncedRecipients: [{ emailAddress: email }] } });
-    const result = await sesEvents(snsEvent([
+    const result = await world.handlers.sesEvents(snsEvent([
       bounce('reader00@example.com', 'Permanent'),
       { eventType: 'Complaint', mail: { messageId: 'm' }, complaint: { complainedRecipients: [{ emailAddress: 'Reader01@EXAMPLE.com' }], complaintFeedbackType: 'abuse' } },
       bounce('reader02@example.com', 'Transient'),
@@ -204,10 +201,10 @@ describe('SES bounce and complaint events', () => {
     expect(await state('reader00@example.com')).toBe('suppressed');
     expect(await state('reader01@example.com')).toBe('suppressed');
     expect(await state('reader02@example.com')).toBe('confirmed');
-    await sesEvents(snsEvent([bounce('reader02@example.com', 'Transient')]));
+    await world.handlers.sesEvents(snsEvent([bounce('reader02@example.com', 'Transient')]));
     expect(await state('reader02@example.com')).toBe('suppressed');
-    await planIssue({ time: SEND });
-    expect((await deliverBatches(sqsEvent(world.queue.drain()))).batchItemFailures).toEqual([]);
+    await world.handlers.planIssue({ time: SEND });
+    expect((await world.handlers.deliver(sqsEvent(world.queue.drain()))).batchItemFailures).toEqual([]);
     expectExactlyOnce(READERS.slice(3));
   });
 });

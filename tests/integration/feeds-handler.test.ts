@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRssFeed } from 'feedsmith';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { handler, useDeps } from '../../functions/handlers/feeds.ts';
-import { feedsDepsFromEnv } from '../../functions/wiring/feeds.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { jsonLogger } from '../../functions/adapters/json-logger.ts';
+import { feedsHandler } from '../../functions/handlers/feeds.ts';
+import { localBuildDeps } from '../../functions/wiring/site.ts';
 import { articleText, settingsYaml } from '../helpers/factories.ts';
 import { s3Event, lambdaContext } from '../helpers/events.ts';
 import { tempDir, tempTree } from '../helpers/cli.ts';
-
-afterEach(() => useDeps(undefined));
 
 describe('feeds Lambda handler', () => {
   it('rebuilds the site from the content directory on an S3 event, reporting broken articles', async () => {
@@ -20,11 +19,11 @@ describe('feeds Lambda handler', () => {
     const site = tempDir();
     const logs: string[] = [];
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((line) => (logs.push(String(line)), true));
-    useDeps(feedsDepsFromEnv({ CONTENT_DIR: content, SITE_DIR: site }));
+    const handler = feedsHandler({ ...localBuildDeps({ content, out: site }, jsonLogger({ service: 'feeds' })), now: () => new Date() });
     const result = await handler(s3Event('content-bucket', ['articles/one.md']), lambdaContext());
     spy.mockRestore();
     // The article's page, index, style sheet and three feeds (without a store, no digest archive).
-    expect(result).toEqual({ published: 1, inFeeds: 1, problems: ['articles/two.md:2: title: must not be empty'], written: 6 });
+    expect(result).toEqual({ built: true, published: 1, inFeeds: 1, problems: ['articles/two.md:2: title: must not be empty'], written: 6 });
     expect(parseRssFeed(readFileSync(join(site, 'feed.xml'), 'utf8')).items!.map((i) => i.title)).toEqual(['One']);
     const parsed = logs.map((l) => JSON.parse(l));
     expect(parsed).toEqual(expect.arrayContaining([
@@ -32,9 +31,5 @@ describe('feeds Lambda handler', () => {
       expect.objectContaining({ level: 'error', message: 'articles/two.md:2: title: must not be empty', file: 'articles/two.md', line: 2 }),
       expect.objectContaining({ level: 'info', message: 'site built', published: 1, problems: 1 }),
     ]));
-  });
-
-  it('names a missing environment variable', () => {
-    expect(() => feedsDepsFromEnv({ CONTENT_DIR: '/x' })).toThrow('Environment variable SITE_DIR is required');
   });
 });

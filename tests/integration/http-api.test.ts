@@ -1,11 +1,10 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { decodeHTML } from 'entities';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { handler as subscribe } from '../../functions/handlers/subscribe.ts';
-import { handler as confirm } from '../../functions/handlers/confirm.ts';
-import { handler as unsubscribe } from '../../functions/handlers/unsubscribe.ts';
 import { subscriberId } from '../../functions/core/subscribers/identity.ts';
 import { createToken } from '../../functions/core/tokens.ts';
+import { FUNCTIONS } from '../../infra/functions.ts';
 import { settingsYaml } from '../helpers/factories.ts';
 import { tempTree } from '../helpers/cli.ts';
 import { httpEvent } from '../helpers/events.ts';
@@ -20,6 +19,11 @@ const json = (body: string) => ({ body, headers: { 'content-type': 'application/
 let dynamo: LocalDynamo;
 let ses: SesStandIn;
 let world: World;
+const subscribe = (event: APIGatewayProxyEventV2) => world.handlers.subscribe(event);
+const confirm = (event: APIGatewayProxyEventV2) => world.handlers.confirm(event);
+const unsubscribe = (event: APIGatewayProxyEventV2) => world.handlers.unsubscribe(event);
+/** The confirmation page's button: a POST of an empty form back to the link. */
+const pressConfirm = (link: string) => confirm(httpEvent('POST', `/confirm${query(link)}`, form('')));
 beforeAll(async () => {
   dynamo = await startDynalite();
   ses = await startSesStandIn();
@@ -67,17 +71,23 @@ describe('POST /subscribe', () => {
     expect((await world.stores.subscribers.get(subscriberId('Ann@example.com')))?.state).toBe('pending');
   });
 
-  it('the confirmation mail is multipart with the link in both parts, and the link confirms', async () => {
+  it('the confirmation mail is multipart with the link in both parts; the link opens a button, the button confirms', async () => {
     await subscribe(httpEvent('POST', '/subscribe', form('email=kim%40example.com')));
     const parsed = await simpleParser(ses.messages[0]!.raw);
     expect(parsed.subject).toBe('Confirm your subscription to The Test Gazette');
     const link = await confirmLinkFor('kim@example.com');
     expect(parsed.html).toContain(link.replace(/&/g, '&amp;'));
-    const res = await confirm(httpEvent('GET', `/confirm${query(link)}`));
+    expect(parsed.text!.replace(/\s+/g, ' ')).toContain('one click on the button');
+    const page = await confirm(httpEvent('GET', `/confirm${query(link)}`));
+    expect(page.statusCode).toBe(200);
+    expect(decodeHTML(page.body!)).toContain(`<form method="post" action="${link}">`);
+    expect((await world.stores.subscribers.get(subscriberId('kim@example.com')))?.state).toBe('pending');
+    const res = await pressConfirm(link);
     expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('You are subscribed');
     expect((await world.stores.subscribers.get(subscriberId('kim@example.com')))?.state).toBe('confirmed');
-    // Replaying the link changes nothing and still answers kindly.
-    const again = await confirm(httpEvent('GET', `/confirm${query(link)}`));
+    // Pressing it again changes nothing and still answers kindly.
+    const again = await pressConfirm(link);
     expect(again.statusCode).toBe(200);
     expect(again.body).toContain('already confirmed');
   });
@@ -115,18 +125,18 @@ describe('POST /subscribe', () => {
   it('re-subscribing after unsubscribing works, with a fresh link; the old link is void', async () => {
     await subscribe(httpEvent('POST', '/subscribe', form('email=lee%40example.com')));
     const oldLink = await confirmLinkFor('lee@example.com');
-    await confirm(httpEvent('GET', `/confirm${query(oldLink)}`));
+    await pressConfirm(oldLink);
     const token = createToken({ purpose: 'unsubscribe', subscriber: subscriberId('lee@example.com'), list: LIST }, TOKEN_KEY);
     expect((await unsubscribe(httpEvent('POST', `/unsubscribe?token=${token}`, form('List-Unsubscribe=One-Click')))).statusCode).toBe(200);
     // The old confirmation link must not put them back on the list.
-    expect((await confirm(httpEvent('GET', `/confirm${query(oldLink)}`))).statusCode).toBe(400);
+    expect((await pressConfirm(oldLink)).statusCode).toBe(400);
     expect((await world.stores.subscribers.get(subscriberId('lee@example.com')))?.state).toBe('unsubscribed');
     // Past the cool-down that the first mail started.
     later(11 * 60_000);
     await subscribe(httpEvent('POST', '/subscribe', form('email=lee%40example.com')));
     const newLink = await confirmLinkFor('lee@example.com');
     expect(newLink).not.toBe(oldLink);
-    expect((await confirm(httpEvent('GET', `/confirm${query(newLink)}`))).statusCode).toBe(200);
+    expect((await pressConfirm(newLink)).statusCode).toBe(200);
     expect((await world.stores.subscribers.get(subscriberId('lee@example.com')))?.state).toBe('confirmed');
   });
 });
@@ -142,15 +152,19 @@ describe('tokens at the edge', () => {
     const forged = createToken({ purpose: 'confirm', subscriber: claims.s, list: LIST, version: claims.v }, 'a-different-key-that-is-long-enough-0123456789');
     const wrongPurpose = createToken({ purpose: 'unsubscribe', subscriber: claims.s, list: LIST }, TOKEN_KEY);
     for (const bad of [tampered, forged, wrongPurpose, 'garbage', '']) {
-      const res = await confirm(httpEvent('GET', `/confirm?token=${encodeURIComponent(bad)}`));
-      expect(res.statusCode).toBe(400);
-      expect(res.body).toContain('This link does not work');
+      for (const res of [await confirm(httpEvent('GET', `/confirm?token=${encodeURIComponent(bad)}`)), await pressConfirm(`?token=${encodeURIComponent(bad)}`)]) {
+        expect(res.statusCode).toBe(400);
+        expect(res.body).toContain('This link does not work');
+        expect(res.body).not.toContain('<form');
+      }
     }
     expect((await confirm(httpEvent('GET', '/confirm'))).statusCode).toBe(400);
+    expect((await confirm(httpEvent('POST', '/confirm', form('')))).statusCode).toBe(400);
     later(3 * 24 * 3600_000);
-    const expired = await confirm(httpEvent('GET', `/confirm${query(link)}`));
-    expect(expired.statusCode).toBe(400);
-    expect(expired.body).toContain('expired');
+    for (const expired of [await confirm(httpEvent('GET', `/confirm${query(link)}`)), await pressConfirm(link)]) {
+      expect(expired.statusCode).toBe(400);
+      expect(expired.body).toContain('expired');
+    }
     expect((await world.stores.subscribers.get(subscriberId('max@example.com')))?.state).toBe('pending');
   });
 
@@ -172,5 +186,44 @@ describe('tokens at the edge', () => {
     expect((await world.stores.subscribers.get(subscriberId('ola@example.com')))?.state).toBe('unsubscribed');
     const replay = await unsubscribe(httpEvent('POST', `/unsubscribe?token=${token}`, form('List-Unsubscribe=One-Click')));
     expect(replay.statusCode).toBe(200);
+  });
+});
+
+describe('only POST changes anything (mail scanners send HEAD and GET to every link)', () => {
+  it('GET, HEAD, OPTIONS and other methods on every API route leave the stored subscribers as they were and send nothing', async () => {
+    await subscribe(httpEvent('POST', '/subscribe', form('email=pia%40example.com')));
+    const confirmLink = await confirmLinkFor('pia@example.com');
+    await world.stores.subscribers.addConfirmed('quin@example.com', new Date(), 'cli');
+    const unsubscribeToken = createToken({ purpose: 'unsubscribe', subscriber: subscriberId('quin@example.com'), list: LIST }, TOKEN_KEY);
+    const records = () => Promise.all(['pia@example.com', 'quin@example.com'].map((email) => world.stores.subscribers.get(subscriberId(email))));
+    const before = await records();
+    const mailed = ses.messages.length;
+    // Every HTTP route of the function table, with the link a scanner would find in a mail.
+    const urls: Record<string, string> = { subscribe: '/subscribe?email=pia%40example.com', confirm: `/confirm${query(confirmLink)}`, unsubscribe: `/unsubscribe?token=${unsubscribeToken}` };
+    const routes = FUNCTIONS.flatMap((f) => (f.trigger.kind === 'http' ? [f.name] : []));
+    expect(routes.sort()).toEqual(Object.keys(urls).sort());
+    for (const name of routes) {
+      const handler = world.handlers[name as keyof typeof urls as 'subscribe' | 'confirm' | 'unsubscribe'];
+      const url = urls[name]!;
+      const get = await handler(httpEvent('GET', url));
+      expect(get.statusCode, name).toBe(200);
+      const head = await handler(httpEvent('HEAD', url));
+      expect({ status: head.statusCode, headers: head.headers, body: head.body }, name).toEqual({ status: get.statusCode, headers: get.headers, body: undefined });
+      const options = await handler(httpEvent('OPTIONS', url));
+      expect(options.statusCode, name).toBe(204);
+      expect(options.headers?.allow, name).toBe('GET, HEAD, POST, OPTIONS');
+      for (const other of ['PUT', 'PATCH', 'DELETE']) {
+        const refused = await handler(httpEvent(other, url, form('List-Unsubscribe=One-Click')));
+        expect(refused.statusCode, `${other} ${name}`).toBe(405);
+      }
+    }
+    expect(await records()).toEqual(before);
+    expect(ses.messages).toHaveLength(mailed);
+    // The button's POST confirms; pressing it again is harmless.
+    expect((await pressConfirm(confirmLink)).statusCode).toBe(200);
+    const confirmed = await world.stores.subscribers.get(subscriberId('pia@example.com'));
+    expect(confirmed?.state).toBe('confirmed');
+    expect((await pressConfirm(confirmLink)).body).toContain('already confirmed');
+    expect(await world.stores.subscribers.get(subscriberId('pia@example.com'))).toEqual(confirmed);
   });
 });

@@ -1,19 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from 'feedsmith';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { S3ContentSource } from '../../functions/adapters/s3-content.ts';
 import { S3SiteOutput } from '../../functions/adapters/s3-output.ts';
 import { FileTemplateSource } from '../../functions/adapters/fs-templates.ts';
 import { SiteBuilder } from '../../functions/core/site/build.ts';
 import { memoryLogger } from '../helpers/memory.ts';
-import { handler, useDeps } from '../../functions/handlers/feeds.ts';
-import { feedsDepsFromEnv } from '../../functions/wiring/feeds.ts';
+import { jsonLogger } from '../../functions/adapters/json-logger.ts';
+import { feedsHandler } from '../../functions/handlers/feeds.ts';
+import { readEnv } from '../../functions/lambdas/env.ts';
+import { siteBuckets } from '../../functions/wiring/aws/buckets.ts';
+import { DEFAULT_TEMPLATES } from '../../functions/wiring/paths.ts';
 import { lambdaContext, s3Event } from '../helpers/events.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
+import { startS3rver } from '../helpers/s3rver.ts';
 import { articleText, settingsYaml } from '../helpers/factories.ts';
 
 const BUCKETS = ['content', 'site', 'adapters', 'content-again', 'site-again'];
@@ -21,28 +24,8 @@ let server: ChildProcess;
 let s3: S3Client;
 let port: number;
 
-/**
- * Starts s3rver in its own Node process on a free loopback port. Its list continuation tokens use
- * DES, which Node offers only with the OpenSSL legacy provider.
- */
-async function startS3rver(dir: string): Promise<{ child: ChildProcess; port: number }> {
-  const script = `
-    const S3rver = require('s3rver');
-    new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: ${JSON.stringify(dir)},
-      configureBuckets: ${JSON.stringify(BUCKETS.map((name) => ({ name })))} })
-      .run().then((a) => console.log('listening ' + a.port));`;
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-  const port = Number(/^listening (\d+)$/.exec(line)?.[1]);
-  if (!port) {
-    child.kill();
-    throw new Error(`s3rver did not start: ${line}`);
-  }
-  return { child, port };
-}
-
 beforeAll(async () => {
-  const started = await startS3rver(tempDir('s3rver-'));
+  const started = await startS3rver(tempDir('s3rver-'), BUCKETS);
   server = started.child;
   port = started.port;
   s3 = newClient();
@@ -68,7 +51,9 @@ afterAll(async () => {
   }
 });
 
-afterEach(() => useDeps(undefined));
+/** The feeds function as its composition root (functions/lambdas/feeds.ts) builds it, with this test's S3 client. */
+const feedsFor = (buckets: { content: string; site: string }, client: S3Client) =>
+  feedsHandler({ ...siteBuckets(buckets, client), templates: new FileTemplateSource(DEFAULT_TEMPLATES), log: jsonLogger({ service: 'feeds' }), now: () => new Date() });
 
 /** A second client for the same server that calls `onCommand` before each command (and may throw). */
 function watchedClient(onCommand: (input: { Key?: string; Bucket?: string }, command: string) => void): S3Client {
@@ -184,8 +169,7 @@ describe('feeds Lambda handler on AWS wiring', () => {
     await put('content', 'articles/broken.md', '---\ntitle: Broken\ndate: last Tuesday\n---\n');
     const logs: string[] = [];
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((line) => (logs.push(String(line)), true));
-    useDeps(feedsDepsFromEnv({ CONTENT_BUCKET: 'content', SITE_BUCKET: 'site' }, { s3 }));
-    const result = await handler(s3Event('content', ['articles/second.md']), lambdaContext());
+    const result = await feedsFor({ content: 'content', site: 'site' }, s3)(s3Event('content', ['articles/second.md']), lambdaContext());
     spy.mockRestore();
 
     expect(result).toMatchObject({ published: 2, inFeeds: 2 });
@@ -225,9 +209,9 @@ describe('feeds Lambda handler on AWS wiring', () => {
     const watched = watchedClient((input, command) => {
       if (input.Bucket === 'site-again' && (command === 'PutObjectCommand' || command === 'DeleteObjectCommand')) calls.push(`${command.replace('ObjectCommand', '')} ${input.Key}`);
     });
+    const handler = feedsFor({ content: 'content-again', site: 'site-again' }, watched);
     const run = async () => {
       calls.length = 0;
-      useDeps(feedsDepsFromEnv({ CONTENT_BUCKET: 'content-again', SITE_BUCKET: 'site-again' }, { s3: watched }));
       const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
       try {
         return await handler({ reason: 'test' });
@@ -290,8 +274,10 @@ describe('feeds Lambda handler on AWS wiring', () => {
     watched.destroy();
   });
 
-  it('says where to build from when neither buckets nor directories are set', () => {
-    expect(() => feedsDepsFromEnv({})).toThrow('Set CONTENT_BUCKET and SITE_BUCKET (on AWS) or CONTENT_DIR and SITE_DIR');
-    expect(() => feedsDepsFromEnv({ CONTENT_BUCKET: 'content' })).toThrow('Environment variable SITE_BUCKET is required');
+  it('names each variable of its environment that is missing', () => {
+    expect(() => readEnv('feeds', {})).toThrow(
+      'Environment variable CONTENT_BUCKET is required; Environment variable SITE_BUCKET is required; Environment variable TEMPLATES_DIR is required; Environment variable TABLE_NAME is required',
+    );
+    expect(() => readEnv('feeds', { CONTENT_BUCKET: 'content', TEMPLATES_DIR: '/var/task/templates', TABLE_NAME: 't' })).toThrow(/^Environment variable SITE_BUCKET is required$/);
   });
 });

@@ -2,11 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler as subscribe } from '../../functions/handlers/subscribe.ts';
-import { handler as confirm } from '../../functions/handlers/confirm.ts';
-import { handler as unsubscribe } from '../../functions/handlers/unsubscribe.ts';
-import { handler as planIssue } from '../../functions/handlers/plan-issue.ts';
-import { handler as deliverBatches } from '../../functions/handlers/deliver.ts';
 import { subscriberId } from '../../functions/core/subscribers/identity.ts';
 import { articleText, settingsYaml } from '../helpers/factories.ts';
 import { tempTree } from '../helpers/cli.ts';
@@ -59,11 +54,11 @@ describe('subscribe → confirm → scheduled send → unsubscribe (dynalite + a
 
     // Three people subscribe through the form; a fourth types a bad address.
     for (const email of ['Ann@Example.COM', 'bob@example.com', 'cat@example.com']) {
-      const res = await subscribe(httpEvent('POST', '/subscribe', { body: `email=${encodeURIComponent(email)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+      const res = await world.handlers.subscribe(httpEvent('POST', '/subscribe', { body: `email=${encodeURIComponent(email)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
       expect(res.statusCode).toBe(202);
       expect(res.body).toContain('Check your inbox');
     }
-    const bad = await subscribe(httpEvent('POST', '/subscribe', { body: 'email=not-an-address', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    const bad = await world.handlers.subscribe(httpEvent('POST', '/subscribe', { body: 'email=not-an-address', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('value="not-an-address"');
 
@@ -72,16 +67,20 @@ describe('subscribe → confirm → scheduled send → unsubscribe (dynalite + a
     // Ann and Bob confirm; Cat never does.
     for (const mail of confirmations.filter((m) => !m.destination.to[0]!.startsWith('cat'))) {
       const link = /https:\/\/\S+\/confirm\?token=[A-Za-z0-9._%-]+/.exec(mail.body.text ?? '')![0];
-      const res = await confirm(httpEvent('GET', `/confirm?${link.split('?')[1]}`));
+      // The link opens a page with one button; the button's POST confirms.
+      const page = await world.handlers.confirm(httpEvent('GET', `/confirm?${link.split('?')[1]}`));
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Confirm my subscription');
+      const res = await world.handlers.confirm(httpEvent('POST', `/confirm?${link.split('?')[1]}`, { body: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
       expect(res.statusCode).toBe(200);
       expect(res.body).toContain('You are subscribed');
     }
 
     // The scheduler fires.
     world.clock.now = new Date(FIRST_SEND);
-    const planned = await planIssue({ time: FIRST_SEND });
+    const planned = await world.handlers.planIssue({ time: FIRST_SEND });
     expect(planned).toMatchObject({ outcome: 'planned', issueId: '2026-01-05T0700Z', recipients: 2 });
-    const response = await deliverBatches(sqsEvent(world.queue.drain()));
+    const response = await world.handlers.deliver(sqsEvent(world.queue.drain()));
     expect(response.batchItemFailures).toEqual([]);
 
     const digests = (await sesStore()).slice(confirmations.length);
@@ -99,15 +98,15 @@ describe('subscribe → confirm → scheduled send → unsubscribe (dynalite + a
     expect(line('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     expect(listUnsubscribe).toMatch(/^List-Unsubscribe: <https:\/\/gazette\.example\.org\/api\/unsubscribe\?token=[^>]+>, <mailto:unsubscribe@gazette\.example\.org\?subject=unsubscribe>$/);
     const oneClick = /<(https:[^>]+)>/.exec(listUnsubscribe)![1]!;
-    const res = await unsubscribe(httpEvent('POST', `/unsubscribe?${oneClick.split('?')[1]}`, { body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    const res = await world.handlers.unsubscribe(httpEvent('POST', `/unsubscribe?${oneClick.split('?')[1]}`, { body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
     expect(res.statusCode).toBe(200);
     expect((await world.stores.subscribers.get(subscriberId('bob@example.com')))?.state).toBe('unsubscribed');
 
     // A new article and the next scheduled send: only Ann gets it.
     writeFileSync(join(contentDir, 'articles/second.md'), articleText({ title: 'Second story', date: '2026-01-10T10:00:00Z' }));
     world.clock.now = new Date(SECOND_SEND);
-    expect(await planIssue({ time: SECOND_SEND })).toMatchObject({ outcome: 'planned', recipients: 1 });
-    expect((await deliverBatches(sqsEvent(world.queue.drain()))).batchItemFailures).toEqual([]);
+    expect(await world.handlers.planIssue({ time: SECOND_SEND })).toMatchObject({ outcome: 'planned', recipients: 1 });
+    expect((await world.handlers.deliver(sqsEvent(world.queue.drain()))).batchItemFailures).toEqual([]);
     const second = (await sesStore()).slice(confirmations.length + digests.length);
     expect(second.map((m) => [m.destination.to[0], m.subject])).toEqual([['Ann@example.com', 'Second story']]);
   });

@@ -51,8 +51,8 @@ describe('the digest archive, from the issues actually sent', () => {
 
   it('writes a page per issue at its "view in browser" URL, an index newest first and an Atom feed of issues', async () => {
     const output = new MemoryOutput();
-    const archive = new SiteIssueArchive({ issues: store(issues), output, templates, settings, listId: settings.digest.listId });
-    const written = await archive.publishAll(new Set(articles.map((a) => a.id)));
+    const archive = new SiteIssueArchive({ issues: store(issues), templates });
+    const written = await archive.publishAll({ published: new Set(articles.map((a) => a.id)), output, settings });
     expect(written.sort()).toEqual(['issues/2024-11-17T2200Z.html', 'issues/2024-11-24T2200Z.html', 'issues/atom.xml', 'issues/index.html']);
     const page = output.text('issues/2024-11-24T2200Z.html');
     expect(output.files.get('issues/2024-11-24T2200Z.html')?.type).toBe('text/html; charset=utf-8');
@@ -76,8 +76,8 @@ describe('the digest archive, from the issues actually sent', () => {
 
   it('lists an article that is no longer published without a link, so no archive page links to a missing page', async () => {
     const output = new MemoryOutput();
-    const archive = new SiteIssueArchive({ issues: store(issues), output, templates, settings, listId: settings.digest.listId });
-    await archive.publishAll(new Set(articles.filter((a) => a.title !== 'Gone since').map((a) => a.id)));
+    const archive = new SiteIssueArchive({ issues: store(issues), templates });
+    await archive.publishAll({ published: new Set(articles.filter((a) => a.title !== 'Gone since').map((a) => a.id)), output, settings });
     const page = output.text('issues/2024-11-24T2200Z.html');
     expect(page).toContain('Gone since');
     expect(page).not.toMatch(/<a href="[^"]*gone-since/);
@@ -86,7 +86,7 @@ describe('the digest archive, from the issues actually sent', () => {
 
   it('an index with no issue yet says so', async () => {
     const output = new MemoryOutput();
-    await new SiteIssueArchive({ issues: store([]), output, templates, settings, listId: settings.digest.listId }).publishAll(new Set());
+    await new SiteIssueArchive({ issues: store([]), templates }).publishAll({ published: new Set(), output, settings });
     expect(output.text('issues/index.html')).toContain('No issue has been sent yet.');
     expect(parseAtomFeed(output.text('issues/atom.xml')).entries ?? []).toEqual([]);
   });
@@ -102,7 +102,7 @@ describe('the site build and the archive', () => {
     expect(alone.text('index.html')).not.toContain('issues/index.html');
 
     const beside = new MemoryOutput();
-    const archive = new SiteIssueArchive({ issues: store([]), output: beside, templates, settings: testSettings(), listId: 'digest.gazette.example.org' });
+    const archive = new SiteIssueArchive({ issues: store([]), templates });
     await buildSite({ content, output: beside, templates, log: memoryLogger(), archive }, new Date('2025-01-01T00:00:00Z'));
     expect(beside.text('index.html')).toContain('<a href="issues/index.html">Past issues of the email digest</a>');
     expect(beside.files.has('issues/index.html')).toBe(true);

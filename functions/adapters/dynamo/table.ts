@@ -1,62 +1,29 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TABLE_SCHEMA } from './schema.ts';
 
-/**
- * The single table (same shape as the CDK stack's):
- *
- * | item          | pk                | sk               | gsi1pk           | gsi1sk |
- * |---------------|-------------------|------------------|------------------|--------|
- * | subscriber    | `SUB#<id>`        | `PROFILE`        | `STATE#<state>`  | `<id>` |
- * | list state    | `LIST#<listId>`   | `STATE`          |                  |        |
- * | issue         | `ISSUE#<issueId>` | `ISSUE`          | `ISSUES#<listId>`| `<issueId>` |
- * | batch         | `ISSUE#<issueId>` | `BATCH#<000001>` |                  |        |
- * | delivery      | `ISSUE#<issueId>` | `DLV#<subId>`    |                  |        |
- *
- * Access patterns: a subscriber by id (= by address); confirmed subscribers page by page (gsi1,
- * `STATE#confirmed`); counts by state (gsi1, Select COUNT); an issue, its batches and deliveries by
- * issue id; the newest issues of a list (gsi1, `ISSUES#<listId>`, descending). Pending subscribers
- * carry `ttl` (epoch seconds) so DynamoDB removes unconfirmed addresses.
- */
-export const TABLE_KEYS = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  index: 'gsi1',
-  indexPartitionKey: 'gsi1pk',
-  indexSortKey: 'gsi1sk',
-  ttlAttribute: 'ttl',
-} as const;
+const keys = (on: { partitionKey: string; sortKey: string }) => [
+  { AttributeName: on.partitionKey, KeyType: 'HASH' as const },
+  { AttributeName: on.sortKey, KeyType: 'RANGE' as const },
+];
 
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-/** Creates the table when it does not exist (local stand-in and tests; the CDK stack creates it on AWS). */
+/** Creates the table (schema.ts) when it does not exist: the local stand-in and tests; the CDK stack creates it on AWS. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-          { AttributeName: 'gsi1pk', AttributeType: 'S' },
-          { AttributeName: 'gsi1sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: 'gsi1',
-            KeySchema: [
-              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
+        BillingMode: TABLE_SCHEMA.billing,
+        AttributeDefinitions: [TABLE_SCHEMA.partitionKey, TABLE_SCHEMA.sortKey, ...TABLE_SCHEMA.indexes.flatMap((i) => [i.partitionKey, i.sortKey])].map((name) => ({
+          AttributeName: name,
+          AttributeType: TABLE_SCHEMA.keyType,
+        })),
+        KeySchema: keys(TABLE_SCHEMA),
+        GlobalSecondaryIndexes: TABLE_SCHEMA.indexes.map((index) => ({ IndexName: index.name, KeySchema: keys(index), Projection: { ProjectionType: index.projection } })),
       }),
     );
   } catch (error) {

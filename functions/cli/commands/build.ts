@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { codeVersion } from '../../adapters/code-version.ts';
 import { WorkerPool } from '../../adapters/worker-pool.ts';
 import { SiteBuilder } from '../../core/site/build.ts';
-import { localBuildDeps } from '../../wiring/local.ts';
+import { localBuildDeps } from '../../wiring/site.ts';
 import { consoleLogger } from '../console-logger.ts';
 import { CliError } from '../errors.ts';
 

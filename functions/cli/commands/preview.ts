@@ -8,7 +8,7 @@ import { normaliseEmail, subscriberId } from '../../core/subscribers/identity.ts
 import { createToken } from '../../core/tokens.ts';
 import { unsubscribeUrl } from '../../core/urls.ts';
 import { tokenSecret } from '../../wiring/secret.ts';
-import { localBuildDeps } from '../../wiring/local.ts';
+import { localBuildDeps } from '../../wiring/site.ts';
 import { consoleLogger } from '../console-logger.ts';
 import { CliError } from '../errors.ts';
 import { pastTimeOption } from '../time-option.ts';

@@ -2,8 +2,8 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { EXPORT_COLUMNS, stateSince } from '../../core/subscribers/csv.ts';
 import { normaliseEmail, subscriberId } from '../../core/subscribers/identity.ts';
+import { POLICY } from '../../core/policy.ts';
 import { SUBSCRIBER_STATES, type Subscriber, type SubscriberState } from '../../core/subscribers/types.ts';
-import { POLICY } from '../../wiring/services.ts';
 import type { System } from '../../wiring/system.ts';
 import { CliError } from '../errors.ts';
 import { systemOptions, withSystem, type SystemOptions } from '../system.ts';
@@ -37,8 +37,8 @@ async function addPending(system: System, email: string, now: Date): Promise<str
   if (before?.state === 'confirmed') return `${email} is already confirmed`;
   if (before?.state === 'suppressed') throw new CliError(`${email} is ${describe(before)} and gets no mail`);
   // Loaded when used: the confirmation renderer (MJML) takes a second to load.
-  const [{ buildApiDeps }, { apiMail }] = await Promise.all([import('../../wiring/services-api.ts'), import('../../wiring/confirmation-mail.ts')]);
-  const { service } = await buildApiDeps({ ...system, mail: apiMail(system) });
+  const [{ subscriptionService }, { apiMail }] = await Promise.all([import('../../wiring/api.ts'), import('../../wiring/confirmation-mail.ts')]);
+  const service = subscriptionService({ ...system, mail: apiMail(system) });
   const result = await service.subscribe(email, now, 'cli');
   if (!result.ok) throw new CliError(`${JSON.stringify(email)}: ${result.message}`, 2);
   const after = await store.get(subscriberId(email));

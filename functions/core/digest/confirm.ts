@@ -20,7 +20,7 @@ export async function renderConfirmation(settings: Settings, template: EmailTemp
     confirmUrl: CONFIRM_PLACEHOLDER,
   });
   const text = [
-    wrap(`Someone, probably you, asked to receive the email digest of ${settings.title} at this address. Open this link to confirm; until you do, we send you nothing else:`),
+    wrap(`Someone, probably you, asked to receive the email digest of ${settings.title} at this address. Open this link and confirm with one click on the button; until you do, we send you nothing else:`),
     '',
     CONFIRM_PLACEHOLDER,
     '',

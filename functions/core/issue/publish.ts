@@ -24,10 +24,11 @@ export async function allIssues(issues: Pick<IssueStore, 'listIssues'>, listId: 
 
 export interface SiteIssueArchiveDeps {
   issues: Pick<IssueStore, 'listIssues'>;
-  output: SiteOutput;
+  /** Where `publish` writes (a site build passes its own output to `publishAll`). */
+  output?: SiteOutput | undefined;
   templates: TemplateSource;
-  settings: Settings;
-  listId: string;
+  /** The settings `publish` renders with (a site build passes the ones it read); the list is theirs. */
+  settings?: Settings | undefined;
 }
 
 /** The archive on the site, from the issue records in the store (see archive.ts). */
@@ -46,19 +47,21 @@ export class SiteIssueArchive implements IssueArchivePublisher {
 
   /** One issue's page (just planned), the index and the feed. */
   async publish(issue: IssueRecord): Promise<void> {
-    await this.write(new Set([issue.id]));
+    const { output, settings } = this.deps;
+    if (!output || !settings) throw new Error('this archive has no site to publish to');
+    await this.write({ output, settings }, new Set([issue.id]));
   }
 
   /**
    * Every issue's page, the index and the feed (what a site build writes); articles that are not in
    * `published` any more are listed without a link. Returns the paths written.
    */
-  async publishAll(published?: ReadonlySet<string>, output: SiteOutput = this.deps.output): Promise<string[]> {
-    return this.write(undefined, published, output);
+  async publishAll(options: { published?: ReadonlySet<string> | undefined; output: SiteOutput; settings: Settings }): Promise<string[]> {
+    return this.write(options, undefined);
   }
 
-  private async write(only: ReadonlySet<string> | undefined, published?: ReadonlySet<string>, output: SiteOutput = this.deps.output): Promise<string[]> {
-    const [templates, issues] = await Promise.all([this.load(), allIssues(this.deps.issues, this.deps.listId)]);
-    return writeIssueArchive(output, { settings: this.deps.settings, templates, issues, published }, only);
+  private async write(to: { output: SiteOutput; settings: Settings; published?: ReadonlySet<string> | undefined }, only: ReadonlySet<string> | undefined): Promise<string[]> {
+    const [templates, issues] = await Promise.all([this.load(), allIssues(this.deps.issues, to.settings.digest.listId)]);
+    return writeIssueArchive(to.output, { settings: to.settings, templates, issues, published: to.published }, only);
   }
 }

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { Logger, Mailer } from '../ports.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
-import { parseMailbox } from '../mime/headers.ts';
+import { envelopeSender } from '../envelope.ts';
 import { MailerError } from './errors.ts';
 import type { DeliveryStore, IssueMessages, IssueStore, MessageFactory } from './ports.ts';
 import type { IssueRecord } from '../issue/types.ts';
@@ -50,7 +50,7 @@ export class BatchDeliverer {
     const issue = await this.deps.issues.getIssue(issueId);
     if (!issue) return undefined;
     // Compiled once per issue per warm worker; only the newest few are kept.
-    const entry = { issue, messages: this.deps.messages.forIssue(issue), envelopeFrom: parseMailbox(issue.settings.digest.from).address };
+    const entry = { issue, messages: this.deps.messages.forIssue(issue), envelopeFrom: envelopeSender(issue.settings.digest) };
     if (this.cache.size >= 3) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(issueId, entry);
     return entry;

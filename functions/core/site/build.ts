@@ -36,7 +36,7 @@ export interface BuildDeps {
    * The digest's archive (issue pages from the store's records, see issue/publish.ts), where the site is
    * built beside the store; absent (`newsletter build` alone), the build leaves issues/ as it is.
    */
-  archive?: { publishAll(published: ReadonlySet<string>, output?: SiteOutput): Promise<string[]> } | undefined;
+  archive?: { publishAll(options: { published: ReadonlySet<string>; output: SiteOutput; settings: Settings }): Promise<string[]> } | undefined;
 }
 
 /** A published article as a build reports it: its html is in its page (and, for the newest, in the feeds). */
@@ -216,7 +216,7 @@ export class SiteBuilder {
     // The digest's archive, from the issues actually sent (their records), linking only what is still
     // published. Written as shared files: a build never removes a page under issues/, which the sender writes too.
     const shared: SiteOutput = { write: (path, body, type) => ledger.put(path, body, type, { shared: true }) };
-    const archived = deps.archive ? await deps.archive.publishAll(new Set(listed.map((a) => a.id)), shared) : [];
+    const archived = deps.archive ? await deps.archive.publishAll({ published: new Set(listed.map((a) => a.id)), output: shared, settings }) : [];
     await ledger.put('index.html', renderIndexPage(templates, settings, listed, { archive: deps.archive !== undefined }), CONTENT_TYPES.html);
     await ledger.put('style.css', stylesheet, CONTENT_TYPES.css);
     // Feeds last: a reader never sees an item whose page is not there yet.
@@ -356,7 +356,12 @@ const builders = new WeakMap<BuildDeps, SiteBuilder>();
  * cache: a warm Lambda that keeps its dependencies rebuilds only what changed.
  */
 export async function buildSite(deps: BuildDeps, now: Date): Promise<BuildReport> {
+  return siteBuilder(deps).build(now);
+}
+
+/** The one builder for these dependencies (see buildSite). */
+export function siteBuilder(deps: BuildDeps): SiteBuilder {
   let builder = builders.get(deps);
   if (!builder) builders.set(deps, (builder = new SiteBuilder(deps)));
-  return builder.build(now);
+  return builder;
 }

@@ -7,17 +7,19 @@ import { siteUrlFor, subscribeUrl } from '../urls.ts';
 export interface WebTemplates extends PageTemplates {
   subscribe: string;
   message: string;
+  confirm: string;
   unsubscribe: string;
 }
 
 export async function loadWebTemplates(source: TemplateSource): Promise<WebTemplates> {
-  const [pages, subscribe, message, unsubscribe] = await Promise.all([
+  const [pages, subscribe, message, confirm, unsubscribe] = await Promise.all([
     loadPageTemplates(source),
     source.load('subscribe.html'),
     source.load('message.html'),
+    source.load('confirm.html'),
     source.load('unsubscribe.html'),
   ]);
-  return { ...pages, subscribe, message, unsubscribe };
+  return { ...pages, subscribe, message, confirm, unsubscribe };
 }
 
 function scheduleText(settings: Settings): string {
@@ -47,7 +49,13 @@ export function renderMessagePage(templates: WebTemplates, settings: Settings, h
   return renderPage(templates, settings, `${heading} · ${settings.title}`, settings.siteUrl, body, settings.siteUrl);
 }
 
-/** The unsubscribe page: a button that POSTs back to the same link (scanners only GET). */
+/** The confirmation page the mail's link opens: a button that POSTs back to the same link (scanners only HEAD and GET). */
+export function renderConfirmPage(templates: WebTemplates, settings: Settings, action: string): string {
+  const body = Mustache.render(templates.confirm, { action, site: { title: settings.title }, schedule: scheduleText(settings) });
+  return renderPage(templates, settings, `Confirm your subscription · ${settings.title}`, settings.siteUrl, body, settings.siteUrl);
+}
+
+/** The unsubscribe page: a button that POSTs back to the same link (scanners only HEAD and GET). */
 export function renderUnsubscribePage(templates: WebTemplates, settings: Settings, action: string): string {
   const body = Mustache.render(templates.unsubscribe, { action, site: { title: settings.title } });
   return renderPage(templates, settings, `Unsubscribe · ${settings.title}`, settings.siteUrl, body, settings.siteUrl);

@@ -1,18 +1,16 @@
 import type { Logger } from '../../core/ports.ts';
 import type { Settings } from '../../core/settings.ts';
+import type { SubscriptionLinks } from '../../core/subscribers/links.ts';
 import type { SubscriptionService } from '../../core/subscribers/service.ts';
 import type { WebTemplates } from '../../core/web/pages.ts';
-import { lazyDeps } from '../lazy.ts';
 
-/** What the HTTP API handlers need. */
+/** What the HTTP API handlers (subscribe, confirm, unsubscribe) are built from. */
 export interface ApiDeps {
   service: SubscriptionService;
+  /** Reads a link's token for the page its GET opens, without acting on it. */
+  links: SubscriptionLinks;
   settings: Settings;
   templates: WebTemplates;
   log: Logger;
   now: () => Date;
 }
-
-/** The confirm and unsubscribe functions' (no mail); the subscribe function has its own, `subscribeApi`. */
-export const api = lazyDeps<ApiDeps>(async () => (await import('../../wiring/aws/api.ts')).apiDepsFromEnv());
-export const apiDeps = () => api.get();

@@ -63,3 +63,18 @@ export function formFields(event: APIGatewayProxyEventV2): Record<string, string
   }
   throw new RequestError(415, `unsupported content type ${type}: send a form or JSON`);
 }
+
+/**
+ * The token a POST to a confirmation or unsubscribe link carries: in the link's query string, else in
+ * a posted form's `token` field. A body that cannot be read is reported, not thrown.
+ */
+export function linkToken(event: APIGatewayProxyEventV2): { ok: true; token: string | undefined } | { ok: false; error: RequestError } {
+  const inLink = query(event, 'token');
+  if (inLink !== undefined) return { ok: true, token: inLink };
+  try {
+    return { ok: true, token: formFields(event).token };
+  } catch (error) {
+    if (error instanceof RequestError) return { ok: false, error };
+    throw error;
+  }
+}

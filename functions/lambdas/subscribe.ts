@@ -1,0 +1,16 @@
+import { subscribeHandler } from '../handlers/subscribe.ts';
+import { apiDeps } from '../wiring/api.ts';
+import { sesMailer } from '../wiring/aws/mail.ts';
+import { publicationOnAws } from '../wiring/aws/publication.ts';
+import { apiMail } from '../wiring/confirmation-mail.ts';
+import { readEnv } from './env.ts';
+import { onFirstCall } from './first-call.ts';
+
+// The one API function that mails: it carries the confirmation renderer (MJML, loaded on first use) and SES.
+const env = readEnv('subscribe');
+const mailer = sesMailer({ configurationSet: env.SES_CONFIGURATION_SET, maxSendRate: env.MAX_SEND_RATE });
+
+export const handler = onFirstCall(async () => {
+  const publication = await publicationOnAws(env, 'subscribe');
+  return subscribeHandler(await apiDeps({ ...publication, mail: apiMail({ ...publication, mailer }) }));
+});
