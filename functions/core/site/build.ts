@@ -91,9 +91,18 @@ export class SiteBuilder {
   private manifest: SiteManifest | undefined;
   private stateLoaded = false;
 
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly deps: BuildDeps) {}
 
-  async build(now: Date = new Date()): Promise<BuildReport> {
+  /** Builds the site for `now`. Builds asked for while one runs wait their turn: they share state. */
+  build(now: Date = new Date()): Promise<BuildReport> {
+    const next = this.queue.then(() => this.buildNow(now));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async buildNow(now: Date): Promise<BuildReport> {
     const { deps } = this;
     const loadedSettings = await loadSettings(deps.content);
     const settings = deps.adjustSettings ? deps.adjustSettings(loadedSettings) : loadedSettings;
