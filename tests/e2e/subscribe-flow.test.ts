@@ -79,8 +79,9 @@ describe.skipIf(!browserAvailable())('in a real browser, against npm start', () 
     await subscribeAndConfirm('ann@example.com');
     await subscribeAndConfirm('bob@example.com');
 
-    // The seed article was published 2024-11-20; the issue due the next day carries it.
-    expect(send('2024-11-21T00:00:00Z')).toContain('sent 2, skipped 0, failed 0');
+    // The seed article was published 2024-11-20; the issue of the next Monday (07:00 in Seoul, Sunday
+    // 22:00 UTC) carries it.
+    expect(send('2024-11-25T00:00:00Z')).toContain('issue 2024-11-24T2200Z: sent 2, skipped 0, failed 0');
     const outbox = await open('outbox');
     const seedTitle = 'North Korean troops in Russia were sent without a choice, defector says';
     expect(await outbox.locator(`li:has-text("${seedTitle}")`).count()).toBe(2);
@@ -96,8 +97,8 @@ describe.skipIf(!browserAvailable())('in a real browser, against npm start', () 
     // A new article, the next send: only Bob receives it; a repeated send sends nothing.
     mkdirSync(join(cwd, 'content/articles'), { recursive: true });
     writeFileSync(join(cwd, 'content/articles/follow-up.md'), articleText({ title: 'A follow-up report', date: '2024-11-26T09:00:00+09:00' }, 'More reporting.\n'));
-    expect(send('2024-11-27T00:00:00Z')).toContain('sent 1, skipped 0, failed 0');
-    expect(send('2024-11-27T00:00:00Z')).toContain('sent 0');
+    expect(send('2024-12-02T00:00:00Z')).toContain('issue 2024-12-01T2200Z: sent 1, skipped 0, failed 0');
+    expect(send('2024-12-02T00:00:00Z')).toContain('sent 0');
     const after = await open('outbox');
     const followUps = after.locator('li:has-text("A follow-up report")');
     expect(await followUps.count()).toBe(1);

@@ -19,6 +19,8 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && /\.(ts|mts|mjs)$/.test(entry.name) && !entry.name.endsWith('.d.ts'))
     .map((entry) => toPosix(relative(ROOT, join(entry.parentPath, entry.name))))
+    // Hidden folders hold generated code (functions/.compiled/), not sources.
+    .filter((path) => !path.split('/').some((part) => part.startsWith('.')))
     .sort();
 }
 

@@ -118,6 +118,15 @@ describe('a site rebuilt by one SiteBuilder', () => {
     expect(parseManifest(output.state.get(MANIFEST_STATE))).toBeDefined();
   });
 
+  it('runs builds asked for at once one after the other', async () => {
+    const { content, output, builder } = site();
+    content.add('articles/a.md', articleText({ title: 'Alpha', date: '2025-01-01T00:00:00Z' }));
+    const [first, second] = await Promise.all([builder.build(T0), builder.build(T0)]);
+    expect(first.parsed).toBe(1);
+    expect(second.parsed).toBe(0);
+    expect(output.writes.filter((p) => p === 'articles/alpha.html')).toHaveLength(1);
+  });
+
   it('rewrites a page that was deleted by hand', async () => {
     const { content, output, builder } = site();
     content.add('articles/a.md', articleText({ title: 'Alpha', date: '2025-01-01T00:00:00Z' }));

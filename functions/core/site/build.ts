@@ -1,5 +1,4 @@
-import Mustache from 'mustache';
-import { assembleArticles, isArticleCandidate, type LoadedContent } from '../articles/assemble.ts';
+import { assembleArticles, type LoadedContent } from '../articles/assemble.ts';
 import { formatProblem, type Article } from '../articles/types.ts';
 import { renderAtom } from '../feeds/atom.ts';
 import { renderJsonFeed } from '../feeds/json.ts';
@@ -9,14 +8,14 @@ import { loadSettings, SETTINGS_FILE, type Settings } from '../settings.ts';
 import { articlePath, FEED_PATHS } from '../urls.ts';
 import { ArticleCache, CACHE_CHANGES_STATE, CACHE_STATE, type CacheEntry, type CacheKeys, type CachedArticle } from './cache.ts';
 import { contentHash, keyOf } from './hash.ts';
+import { collect, isPublished, lazyInProcess, readsHtml, storedEntries } from './incremental.ts';
 import { OutputLedger } from './ledger.ts';
 import { MANIFEST_STATE, parseManifest, readSiteManifest, rebuildDue, serialiseManifest, type SiteManifest } from './manifest.ts';
+import { loadPageTemplates, renderArticlePage, renderIndexPage } from './pages.ts';
+import type { ArticleProcessor, ProcessContext, ProcessedFile } from './process.ts';
 
 export { publishedArticleIds, readSiteManifest, rebuildDue, type SiteManifest } from './manifest.ts';
-import { loadPageTemplates, renderArticlePage, renderIndexPage } from './pages.ts';
-
 export { loadPageTemplates } from './pages.ts';
-import type { ArticleProcessor, ProcessContext, ProcessedFile } from './process.ts';
 
 export interface BuildDeps {
   content: ContentSource;
@@ -60,8 +59,6 @@ export interface BuildReport extends LoadedContent<PublishedArticle> {
   nextEmbargo: Date | undefined;
 }
 
-/** How many of the newest digest issues get an archive page: two years of a weekly digest. */
-export const ARCHIVED_ISSUES = 104;
 
 export const CONTENT_TYPES = {
   rss: 'application/rss+xml; charset=utf-8',
@@ -72,57 +69,6 @@ export const CONTENT_TYPES = {
 } as const;
 
 export { loadSettings } from '../settings.ts';
-
-/** Whether a Mustache template reads an `html` field (an article's body) anywhere. */
-function readsHtml(template: string): boolean {
-  const walk = (tokens: unknown[][]): boolean =>
-    tokens.some((t) => (t[0] !== 'text' && typeof t[1] === 'string' && /(^|\.)html$/.test(t[1])) || (Array.isArray(t[4]) && walk(t[4] as unknown[][])));
-  return walk(Mustache.parse(template) as unknown[][]);
-}
-
-// The parser (Markdown, sanitiser) is loaded only when something is to be parsed: a build of an
-// unchanged site never needs it.
-const lazyInProcess: ArticleProcessor = {
-  async run(files, context, onResults) {
-    if (files.length > 0) await (await import('./process.ts')).inProcessProcessor.run(files, context, onResults);
-  },
-};
-
-function isPublished(article: CachedArticle, now: Date): boolean {
-  return !article.draft && article.date.getTime() <= now.getTime();
-}
-
-interface Collected {
-  /** Article files whose cached result is still valid. */
-  reused: Map<string, CacheEntry>;
-  /** Files to parse. */
-  toParse: VersionedFile[];
-}
-
-/** Lists the article files and sorts them into cache hits and files to parse, reading only what it must. */
-async function collect(content: ContentSource, cache: ArticleCache, options: ReadOptions, processor: ArticleProcessor): Promise<Collected> {
-  const reused = new Map<string, CacheEntry>();
-  let files: VersionedFile[];
-  if (content.entries && content.readEntries) {
-    const toRead = [];
-    for (const entry of (await content.entries(options)).filter(isArticleCandidate)) {
-      const hit = entry.unreadable === undefined ? cache.lookupVersion(entry.path, entry.version) : undefined;
-      if (hit) reused.set(entry.path, hit);
-      else toRead.push(entry);
-    }
-    processor.prepare?.(toRead.length);
-    files = toRead.length > 0 ? await content.readEntries(toRead, options) : [];
-  } else {
-    files = (await content.list(options)).filter(isArticleCandidate).map((f) => ({ ...f, version: undefined }));
-  }
-  const toParse: VersionedFile[] = [];
-  for (const file of files) {
-    const hit = file.unreadable === undefined && cache.entries.has(file.path) ? cache.lookup(file.path, contentHash(file.bytes)) : undefined;
-    if (hit) reused.set(file.path, { ...hit, version: file.version });
-    else toParse.push(file);
-  }
-  return { reused, toParse };
-}
 
 /**
  * Builds the public site, again and again: RSS, Atom and JSON feeds of the newest articles, a page per
@@ -137,9 +83,18 @@ export class SiteBuilder {
   private manifest: SiteManifest | undefined;
   private stateLoaded = false;
 
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly deps: BuildDeps) {}
 
-  async build(now: Date = new Date()): Promise<BuildReport> {
+  /** Builds the site for `now`. Builds asked for while one runs wait their turn: they share state. */
+  build(now: Date = new Date()): Promise<BuildReport> {
+    const next = this.queue.then(() => this.buildNow(now));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async buildNow(now: Date): Promise<BuildReport> {
     const { deps } = this;
     const loadedSettings = await loadSettings(deps.content);
     const settings = deps.adjustSettings ? deps.adjustSettings(loadedSettings) : loadedSettings;
@@ -328,25 +283,6 @@ export class SiteBuilder {
     // The manifest last: it vouches for every file written before it.
     await output.saveState?.(MANIFEST_STATE, serialiseManifest(manifest));
   }
-}
-
-/**
- * The entries to cache: every article, its html kept only when a feed carries it (the others are
- * parsed again in the rare build that needs their body). An entry that loses its html is changed.
- */
-function storedEntries(entries: Map<string, CacheEntry>, inFeeds: CachedArticle[], changed: Set<string>): Map<string, CacheEntry> {
-  const keepHtml = new Set(inFeeds.map((a) => a.source));
-  const stored = new Map<string, CacheEntry>();
-  for (const [path, entry] of entries) {
-    if (!entry.result.ok || entry.result.article.html === undefined || keepHtml.has(path)) {
-      stored.set(path, entry);
-      continue;
-    }
-    const { html: _html, ...article } = entry.result.article;
-    stored.set(path, { ...entry, result: { ...entry.result, article } });
-    changed.add(path);
-  }
-  return stored;
 }
 
 const builders = new WeakMap<BuildDeps, SiteBuilder>();
