@@ -17,6 +17,7 @@ import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subsc
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../functions/adapters/dynamo/schema.ts';
+import { SITE_STATE_DIR } from '../functions/core/ports.ts';
 import { FUNCTION_ENV, type Variable } from '../functions/lambdas/env.ts';
 import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
 import { ACCESS, accessGrants, statementOf, type Access, type Grant } from './access.ts';
@@ -156,6 +157,13 @@ export class NewsletterStack extends Stack {
       webAclArn: config.webAclArn,
       geoAllow: config.geoAllow,
     });
+    // The build keeps its manifest and article cache under .newsletter/ in the site bucket: never served.
+    this.siteBucket.addToResourcePolicy(new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+      actions: ['s3:GetObject'],
+      resources: [this.siteBucket.arnForObjects(`${SITE_STATE_DIR}/*`)],
+    }));
 
     const specs = props.functions ?? FUNCTIONS.filter(handlerExists);
     const missing = FUNCTIONS.filter((f) => !specs.some((s) => s.name === f.name)).map(handlerEntry);

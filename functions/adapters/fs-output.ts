@@ -1,9 +1,9 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import type { SiteOutput } from '../core/ports.ts';
+import { SITE_STATE_DIR, type SiteOutput } from '../core/ports.ts';
 
 /** The folder of a site directory that holds the build's own records; servers must not serve dot-folders. */
-export const STATE_DIR = '.newsletter';
+const STATE_DIR = SITE_STATE_DIR;
 
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT';

@@ -1,9 +1,9 @@
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { SiteOutput } from '../core/ports.ts';
+import { SITE_STATE_DIR, type SiteOutput } from '../core/ports.ts';
 import { normalisePrefix, type S3Location } from './s3-content.ts';
 
 /** The key prefix (under the site's own prefix) of the build's records; the distribution must not serve it. */
-export const STATE_PREFIX = '.newsletter/';
+const STATE_PREFIX = `${SITE_STATE_DIR}/`;
 
 /**
  * How long browsers and CloudFront may keep a file. Feeds and pages change whenever an article is

@@ -45,6 +45,9 @@ export interface ContentSource {
  * Where the public site (feeds, pages) is written: a directory locally, a bucket on AWS. The optional
  * members let a build write only what changed and remove what it no longer produces.
  */
+/** The folder of a site output that holds the build's own records (manifest, cache): never served. */
+export const SITE_STATE_DIR = '.newsletter';
+
 export interface SiteOutput {
   write(path: string, body: string | Uint8Array, contentType: string): Promise<void>;
   /** Deletes one file of the site; a file that is already gone is no error. */

@@ -90,6 +90,8 @@ export async function serveStatic(root: string, urlPath: string, req: IncomingMe
     return false;
   }
   if (relative.endsWith('/')) relative += 'index.html';
+  // Hidden paths are the build's own state (.newsletter/: its manifest and cache), never pages.
+  if (relative.split('/').some((part) => part.startsWith('.'))) return false;
   const full = normalize(join(root, relative));
   if (!full.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
   const real = await inside(root, full);

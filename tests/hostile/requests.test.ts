@@ -148,6 +148,14 @@ describe('wrong content types, and methods that must change nothing', () => {
     expect([status(), outbox().length]).toEqual(before);
   });
 
+  it('never serves the build\'s own records under .newsletter/ (its manifest names the next embargo)', async () => {
+    for (const path of ['/.newsletter/site-manifest.json', '/.newsletter/', '/articles/../.newsletter/site-manifest.json', '/%2enewsletter/site-manifest.json']) {
+      const answer = await send('GET', path);
+      expect(answer.status, path).toBe(404);
+      expect(answer.body, path).not.toContain('nextEmbargo');
+    }
+  });
+
   it('HEAD on a page or feed answers the GET headers and no body', async () => {
     const [get, head] = await Promise.all([send('GET', '/feed.xml'), send('HEAD', '/feed.xml')]);
     expect(head.status).toBe(200);

@@ -138,6 +138,18 @@ describe('the CDK stack', () => {
     expect(distribution.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
   });
 
+  it('never lets CloudFront read the build\'s own records (.newsletter/) from the site bucket', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^SiteBucket') },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Effect: 'Deny',
+        Action: 's3:GetObject',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^SiteBucket'), 'Arn'] }, '/.newsletter/*']] },
+      })]) },
+    });
+  });
+
   it('serves the API under /api/* of the same domain, uncached, with every method, and throttled', () => {
     const distribution = Object.values(ofType(template, 'AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig;
     expect(distribution.CacheBehaviors).toEqual([expect.objectContaining({
