@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { ContentFile } from '../../functions/core/articles/types.ts';
 import { issueIdFor } from '../../functions/core/issue/id.ts';
-import type { IssueContent, IssueRecord } from '../../functions/core/issue/types.ts';
+import { NO_EVENT_COUNTS, type IssueContent, type IssueRecord } from '../../functions/core/issue/types.ts';
 import { parseSettings, type Settings } from '../../functions/core/settings.ts';
 
 /** Publication settings as a YAML object; override any field. */
@@ -81,6 +81,7 @@ export function issueRecord(settings: Settings, overrides: Partial<IssueRecord> 
     sent: 0,
     skipped: 0,
     failed: 0,
+    ...NO_EVENT_COUNTS,
     createdAt: at,
     ...overrides,
   };

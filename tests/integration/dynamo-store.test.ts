@@ -171,6 +171,17 @@ describe('delivery and issue records', () => {
     expect(await deliveries.markSkipped('I1', 's3', 'unsubscribed', T0)).toBe(false);
   });
 
+  it('one subscriber\'s deliveries across issues come back in the order asked, with status, reason and times', async () => {
+    const deliveries = new DynamoDeliveryStore(dynamo.docs, await dynamo.table());
+    expect(await deliveries.claim('H1', 'who', T0, 15 * MIN)).toBe('claimed');
+    await deliveries.markSent('H1', 'who', 'm-h1', at(MIN));
+    expect(await deliveries.markSkipped('H2', 'who', 'unsubscribed', at(2 * MIN))).toBe(true);
+    const history = await deliveries.forSubscriber('who', ['H3', 'H2', 'H1']);
+    expect(history.map((d) => [d.issueId, d.status, d.reason])).toEqual([['H2', 'skipped', 'unsubscribed'], ['H1', 'sent', undefined]]);
+    expect(history[1]!.sentAt).toEqual(at(MIN));
+    expect(await deliveries.forSubscriber('nobody', ['H1'])).toEqual([]);
+  });
+
   it('the watermark moves only when planning is complete and every batch is done, once', async () => {
     const issues = new DynamoIssueStore(dynamo.docs, await dynamo.table());
     const base = issueRecord(testSettings(), { listId: 'L', scheduledFor: T0, status: 'planning' });

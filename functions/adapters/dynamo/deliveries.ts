@@ -1,12 +1,12 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryStore } from '../../core/sending/ports.ts';
+import type { DeliveryHistory, DeliveryRecord, DeliveryStore } from '../../core/sending/ports.ts';
 import type { ClaimOutcome, DeliveryStatus } from '../../core/sending/types.ts';
 import { batchGet, written } from './table.ts';
 
 const key = (issueId: string, subscriberId: string) => ({ pk: `ISSUE#${issueId}`, sk: `DLV#${subscriberId}` });
 
 /** Delivery records in the single DynamoDB table: conditional writes make each send happen once. */
-export class DynamoDeliveryStore implements DeliveryStore {
+export class DynamoDeliveryStore implements DeliveryStore, DeliveryHistory {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async claim(issueId: string, subscriberId: string, now: Date, inDoubtMs: number): Promise<ClaimOutcome> {
@@ -91,5 +91,29 @@ export class DynamoDeliveryStore implements DeliveryStore {
     const keys = [...new Set(subscriberIds)].map((id) => key(issueId, id));
     const items = await batchGet(this.db, this.table, keys, { expression: 'sk, #s', names: { '#s': 'status' } });
     return new Map(items.map((item) => [String(item.sk).slice('DLV#'.length), item.status as DeliveryStatus]));
+  }
+
+  async forSubscriber(subscriberId: string, issueIds: readonly string[]): Promise<DeliveryRecord[]> {
+    const ids = [...new Set(issueIds)];
+    const items = await batchGet(this.db, this.table, ids.map((id) => key(id, subscriberId)));
+    const byIssue = new Map(items.map((item) => [String(item.pk).slice('ISSUE#'.length), item]));
+    const at = (value: unknown) => (typeof value === 'string' ? new Date(value) : undefined);
+    return ids.flatMap((issueId) => {
+      const item = byIssue.get(issueId);
+      if (!item) return [];
+      const reason = item.reason ?? item.failure;
+      return [{
+        issueId,
+        status: item.status as DeliveryStatus,
+        reason: typeof reason === 'string' ? reason : undefined,
+        sentAt: at(item.sentAt),
+        deliveredAt: at(item.deliveredAt),
+        bouncedAt: at(item.bouncedAt),
+        complainedAt: at(item.complainedAt),
+        rejectedAt: at(item.rejectedAt),
+        openedAt: at(item.openedAt),
+        clickedAt: at(item.clickedAt),
+      }];
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { IssueArticle, IssueRecord, IssueSummary } from '../../core/issue/types.ts';
+import { NO_EVENT_COUNTS, type IssueArticle, type IssueRecord, type IssueSummary } from '../../core/issue/types.ts';
 import type { IssueStore } from '../../core/sending/ports.ts';
 import type { BatchMessage, IssueCounts, ListState } from '../../core/sending/types.ts';
 import { date, written } from './table.ts';
@@ -37,6 +37,12 @@ function summaryFrom(item: Record<string, unknown>): IssueSummary {
     sent: Number(item.sent ?? 0),
     skipped: Number(item.skipped ?? 0),
     failed: Number(item.failed ?? 0),
+    delivered: Number(item.delivered ?? 0),
+    bounced: Number(item.bounced ?? 0),
+    complained: Number(item.complained ?? 0),
+    rejected: Number(item.rejected ?? 0),
+    opened: Number(item.opened ?? 0),
+    clicked: Number(item.clicked ?? 0),
     pausedUntil: date(item.pausedUntil),
     createdAt: date(item.createdAt)!,
     sentAt: date(item.sentAt),
@@ -82,7 +88,7 @@ function toItem(issue: IssueRecord): Record<string, unknown> {
 /** Every stored attribute an issue listing reads: all but the rendered digest and the settings. */
 const SUMMARY_ATTRIBUTES = [
   'id', 'listId', 'scheduledFor', 'windowStart', 'windowEnd', 'subject', 'articles', '#status', 'batchesPlanned', 'planComplete',
-  'planCursor', 'batchesDone', 'sent', 'skipped', 'failed', 'pausedUntil', 'createdAt', 'sentAt', 'gsi1pk', 'gsi1sk', 'pk', 'sk',
+  'planCursor', 'batchesDone', 'sent', 'skipped', 'failed', ...Object.keys(NO_EVENT_COUNTS), 'pausedUntil', 'createdAt', 'sentAt', 'gsi1pk', 'gsi1sk', 'pk', 'sk',
 ];
 
 /** Issues, batches and list state in the single DynamoDB table. */

@@ -54,14 +54,28 @@ export interface IssueRecord {
   /** Where paging through confirmed subscribers resumes (opaque). */
   planCursor?: string | undefined;
   batchesDone: number;
+  /** The sender's counts: messages SES accepted, recipients skipped (no longer subscribed), failures. */
   sent: number;
   skipped: number;
   failed: number;
+  /** From SES's events, each recipient counted once per kind (opened/clicked only when tracking is on). */
+  delivered: number;
+  bounced: number;
+  complained: number;
+  rejected: number;
+  opened: number;
+  clicked: number;
   /** Set while SES's daily quota is exhausted: deliveries wait until then. */
   pausedUntil?: Date | undefined;
   createdAt: Date;
   sentAt?: Date | undefined;
 }
+
+/** The counts SES's events add to, as a new issue starts. */
+export const NO_EVENT_COUNTS = { delivered: 0, bounced: 0, complained: 0, rejected: 0, opened: 0, clicked: 0 } as const satisfies Partial<IssueRecord>;
+
+/** The names of the counts SES's events add to. */
+export type IssueEventCount = keyof typeof NO_EVENT_COUNTS;
 
 /** An issue as listings show it (the archive, the console): everything but the rendered digest and the settings. */
 export type IssueSummary = Omit<IssueRecord, 'settings' | 'content'> & Pick<IssueContent, 'subject' | 'articles'>;

@@ -1,6 +1,6 @@
 import { issueIdFor } from '../issue/id.ts';
 import { IssueSchedule } from '../issue/schedule.ts';
-import type { IssueRecord } from '../issue/types.ts';
+import { NO_EVENT_COUNTS, type IssueRecord } from '../issue/types.ts';
 import { issueWindow } from '../issue/window.ts';
 import type { Logger } from '../ports.ts';
 import type { Settings } from '../settings.ts';
@@ -92,6 +92,7 @@ export async function planIssue(deps: PlanDeps, requested: Date, now: Date): Pro
       sent: 0,
       skipped: 0,
       failed: 0,
+      ...NO_EVENT_COUNTS,
       createdAt: now,
     };
     fresh = (await deps.issues.createIssue(record)) === 'created';

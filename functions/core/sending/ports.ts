@@ -54,6 +54,26 @@ export interface DeliveryStore {
   statuses(issueId: string, subscriberIds: readonly string[]): Promise<Map<string, DeliveryStatus>>;
 }
 
+/** What happened to one message of one issue, as the console and `subscribers show` list it. */
+export interface DeliveryRecord {
+  issueId: string;
+  status: DeliveryStatus;
+  /** Why it was skipped or failed. */
+  reason?: string | undefined;
+  sentAt?: Date | undefined;
+  deliveredAt?: Date | undefined;
+  bouncedAt?: Date | undefined;
+  complainedAt?: Date | undefined;
+  rejectedAt?: Date | undefined;
+  openedAt?: Date | undefined;
+  clickedAt?: Date | undefined;
+}
+
+/** One subscriber's deliveries across the issues named (newest first when the ids are). */
+export interface DeliveryHistory {
+  forSubscriber(subscriberId: string, issueIds: readonly string[]): Promise<DeliveryRecord[]>;
+}
+
 /** The delivery queue (SQS on AWS, in-process locally). */
 export interface DeliveryQueue {
   enqueue(message: BatchMessage): Promise<void>;
