@@ -31,8 +31,17 @@ function scheduleText(settings: Settings): string {
   return 'on a regular schedule';
 }
 
+/** What the subscribe form shows again after a failed attempt: what was typed, which newsletters were chosen, what is wrong. */
+export interface SubscribeFormState {
+  email?: string;
+  name?: string;
+  /** Newsletter ids ticked; absent: the defaults. */
+  chosen?: string[];
+  error?: string;
+}
+
 /** The subscribe form; after a failed attempt it keeps what was typed and says what is wrong. */
-export function renderSubscribePage(templates: WebTemplates, settings: Settings, form: { email?: string; error?: string } = {}): string {
+export function renderSubscribePage(templates: WebTemplates, settings: Settings, form: SubscribeFormState = {}): string {
   const body = Mustache.render(templates.subscribe, {
     site: { title: settings.title, description: settings.description },
     schedule: scheduleText(settings),
