@@ -14,7 +14,15 @@ export const POLICY = {
   pendingTtlMs: 7 * DAY,
   /** Recipients per delivery batch (one queue message). */
   batchSize: 50,
-  /** How long a delivery claim may stay unconfirmed before it is taken as never sent. */
+  /**
+   * Recipients of a batch claimed with one write before their messages go out, and recorded with one
+   * after: fewer writes per message with more, fewer recipients to check after a crash with less.
+   */
+  chunkSize: 10,
+  /**
+   * How long a chunk may stay claimed but unrecorded before it is taken as in doubt, and its recipients
+   * that SES's Send events have not recorded are sent.
+   */
   inDoubtMs: 15 * MINUTE,
   /**
    * On one machine: sends run one at a time (a lock) and the outbox knows what it wrote, so a claim left

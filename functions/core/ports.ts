@@ -88,5 +88,6 @@ export interface OutgoingMessage {
 
 /** Sends raw messages: SES SendRawEmail on AWS, an outbox directory locally. */
 export interface Mailer {
-  send(message: OutgoingMessage): Promise<{ messageId: string }>;
+  /** `throttled`: how many times the service asked to slow down before it took the message. */
+  send(message: OutgoingMessage): Promise<{ messageId: string; throttled?: number }>;
 }

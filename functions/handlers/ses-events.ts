@@ -5,7 +5,7 @@ export interface SesEventsHandlerDeps extends SesEventDeps {
   now: () => Date;
 }
 
-/** SES bounce, complaint and send events delivered by SNS. */
+/** SES's events (send, delivery, bounce, complaint, reject, open, click) delivered by SNS. */
 export function sesEventsHandler(deps: SesEventsHandlerDeps) {
   return async (event: SNSEvent): Promise<{ applied: number; ignored: number }> => {
     let applied = 0;

@@ -9,6 +9,8 @@ import type { BatchMessage } from '../core/sending/types.ts';
 import { POLICY } from '../core/policy.ts';
 import { DataDirError } from '../wiring/data-errors.ts';
 import { deliverDeps } from '../wiring/deliver.ts';
+import { sesEventDeps } from '../wiring/ses-events.ts';
+import { recordingOutbox } from './outbox-events.ts';
 import { planDeps } from '../wiring/plan.ts';
 import { createFileExclusive, processAlive, readStateText } from '../wiring/state-file.ts';
 import type { System } from '../wiring/system.ts';
@@ -77,8 +79,8 @@ async function remainingRecipients(system: System, issue: Pick<IssueSummary, 'id
   let count = 0;
   for (const batch of await system.stores.issues.pendingBatches(issue.id)) {
     const ids = batch.recipients.map((r) => r.id);
-    const [recorded, current] = await Promise.all([system.stores.deliveries.statuses(issue.id, ids), system.stores.subscribers.getMany(ids)]);
-    count += ids.filter((id) => current.get(id)?.state === 'confirmed' && !['sent', 'failed', 'skipped'].includes(recorded.get(id) ?? '')).length;
+    const [recorded, current] = await Promise.all([system.stores.deliveries.recorded(issue.id, ids), system.stores.subscribers.getMany(ids)]);
+    count += ids.filter((id) => current.get(id)?.state === 'confirmed' && !['sent', 'failed', 'skipped'].includes(recorded.get(id)?.status ?? '')).length;
   }
   if (!issue.planComplete) {
     let after = issue.planCursor;
@@ -154,7 +156,8 @@ export async function sendIssue(
     // On one machine sends run one at a time (the lock) and the outbox knows what it wrote: a claim left by
     // a crashed send can be taken at once, and the outbox answers for a message it already holds.
     const inDoubtMs = system.mode === 'embedded' ? POLICY.localInDoubtMs : undefined;
-    const { deliverer } = deliverDeps({ stores: system.stores, mailer: system.mailer, log: system.log, now, defer: async () => undefined, inDoubtMs });
+    const mailer = recordingOutbox(system.mailer, sesEventDeps({ stores: system.stores, log: system.log, now }), now);
+    const { deliverer } = deliverDeps({ stores: system.stores, mailer, log: system.log, now, defer: async () => undefined, inDoubtMs });
     const deliverBatch = async (batch: BatchMessage) => {
       let result: BatchOutcome | undefined;
       for (let attempt = 0; attempt < 3 && !paused; attempt++) {

@@ -1,4 +1,4 @@
-import type { DeliveryStore, IssueStore } from '../core/sending/ports.ts';
+import type { ClaimStore, DeliveryStore, IssueStore } from '../core/sending/ports.ts';
 import type { SubscriberStore } from '../core/subscribers/types.ts';
 
 /** The stores over the one table: DynamoDB on AWS, dynalite on one machine (adapters/dynamo/stores.ts). */
@@ -6,4 +6,5 @@ export interface Stores {
   subscribers: SubscriberStore;
   issues: IssueStore;
   deliveries: DeliveryStore;
+  claims: ClaimStore;
 }

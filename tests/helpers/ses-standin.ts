@@ -43,6 +43,13 @@ export interface SesStandIn {
   calls: number;
   throttled: number;
   options: StandInOptions;
+  /**
+   * Where SES's events go, as the configuration set publishes them (to SNS, then the SES-events
+   * function): a Send and a Delivery event for each message accepted, after the answer to the call.
+   */
+  publish: ((event: Record<string, unknown>) => Promise<unknown>) | undefined;
+  /** Resolves when every event published so far has been handled (and rejects if one failed). */
+  settled(): Promise<void>;
   client(): SESClient;
   close(): Promise<void>;
 }
@@ -59,15 +66,21 @@ async function body(req: IncomingMessage): Promise<string> {
 
 /**
  * A small loopback SES (v1 query API: SendRawEmail, GetSendQuota) that can throttle, reject addresses
- * and run out of daily quota on demand, for tests and benchmarks the real emulator cannot drive.
+ * and run out of daily quota on demand, and publish SES's Send and Delivery events for what it accepted,
+ * for tests and benchmarks the real emulator cannot drive.
  */
 export async function startSesStandIn(options: StandInOptions = {}): Promise<SesStandIn> {
+  const inFlight = new Set<Promise<unknown>>();
   const state: SesStandIn = {
     endpoint: '',
     messages: [],
     calls: 0,
     throttled: 0,
     options,
+    publish: undefined,
+    settled: async () => {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
     client: () => new SESClient({ endpoint: state.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 }),
     close: async () => {
       server.closeAllConnections();
@@ -136,6 +149,17 @@ export async function startSesStandIn(options: StandInOptions = {}): Promise<Ses
       at: performance.now(),
     });
     reply(200, `<SendRawEmailResponse xmlns="${NS}"><SendRawEmailResult><MessageId>${messageId}</MessageId></SendRawEmailResult><ResponseMetadata><RequestId>s</RequestId></ResponseMetadata></SendRawEmailResponse>`);
+    const publish = state.publish;
+    if (publish) {
+      const timestamp = new Date().toISOString();
+      const mail = { timestamp, messageId, source: params.get('Source'), destination: destinations, tags: Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, [v]])) };
+      const events = (async () => {
+        await publish({ eventType: 'Send', mail, send: {} });
+        await publish({ eventType: 'Delivery', mail, delivery: { timestamp, recipients: destinations, processingTimeMillis: 1, smtpResponse: '250 2.0.0 OK' } });
+      })();
+      inFlight.add(events);
+      void events.finally(() => inFlight.delete(events)).catch(() => undefined);
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   state.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

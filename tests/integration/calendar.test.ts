@@ -273,7 +273,7 @@ describe('eight weeks of a weekly digest (simulated clock, real adapters)', () =
     renameSync(join(w.content, 'articles', 'alpha.md'), join(w.content, 'articles', 'alpha-renamed.md'));
     publish(w, 'alpha-renamed.md', { title: 'Alpha, revised', date: '2026-01-02T08:00:00Z', updated: '2026-01-07T10:00:00Z', slug: 'alpha', id: alphaId });
     at(w, '2026-01-15T10:00:00Z');
-    const deps = { subscribers: w.system.stores.subscribers, deliveries: w.system.stores.deliveries, log: memoryLogger(), softBounceThreshold: 3 };
+    const deps = { subscribers: w.system.stores.subscribers, deliveries: w.system.stores.deliveries, issues: w.system.stores.issues, log: memoryLogger(), softBounceThreshold: 3 };
     await applySesEvent(deps, { eventType: 'Bounce', mail: { messageId: 'm-1' }, bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: 'ann@example.com' }] } }, w.clock.now);
     at(w, '2026-01-16T10:00:00Z');
     const strangers = (await confirmLinks(w, 'bob@example.com')).at(-1)!;

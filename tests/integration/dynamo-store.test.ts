@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoClaimStore } from '../../functions/adapters/dynamo/claims.ts';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamo/deliveries.ts';
 import { DynamoIssueStore } from '../../functions/adapters/dynamo/issues.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscribers.ts';
@@ -155,30 +156,59 @@ describe('subscriber store (DynamoDB via dynalite)', () => {
 });
 
 describe('delivery and issue records', () => {
-  it('a delivery is claimed once; released claims and in-doubt claims can be claimed again', async () => {
+  it('a chunk is claimed once; a partial chunk, or one in doubt, can be claimed again by whoever read it last', async () => {
+    const claims = new DynamoClaimStore(dynamo.docs, await dynamo.table());
+    const counts = { sent: 0, skipped: 0, failed: 0 };
+    const doubt = (now: Date) => new Date(now.getTime() - 15 * MIN);
+    expect(await claims.read('I1', 1)).toEqual({ chunkSize: undefined, chunks: new Map() });
+    expect(await claims.claim('I1', 1, 0, { by: 'a', at: T0, chunkSize: 10, doubtBefore: doubt(T0) })).toBe(true);
+    // A second attempt that read the chunk as new, or with another chunk size, is refused.
+    expect(await claims.claim('I1', 1, 0, { by: 'b', at: at(MIN), chunkSize: 10, doubtBefore: doubt(at(MIN)) })).toBe(false);
+    expect(await claims.claim('I1', 1, 1, { by: 'b', at: at(MIN), chunkSize: 25, doubtBefore: doubt(at(MIN)) })).toBe(false);
+    const sending = (await claims.read('I1', 1)).chunks.get(0)!;
+    expect(sending).toEqual({ status: 'sending', by: 'a', at: T0, todo: undefined, counts });
+    // Not in doubt yet; then in doubt, taken over by the attempt that read it.
+    expect(await claims.claim('I1', 1, 0, { by: 'b', at: at(MIN), chunkSize: 10, previous: sending, doubtBefore: doubt(at(MIN)) })).toBe(false);
+    expect(await claims.claim('I1', 1, 0, { by: 'b', at: at(16 * MIN), chunkSize: 10, previous: sending, doubtBefore: doubt(at(16 * MIN)) })).toBe(true);
+    // The first attempt can no longer record it; the one holding it can.
+    expect(await claims.record('I1', 1, 0, { status: 'done', by: 'a', at: at(17 * MIN), counts: { sent: 10, skipped: 0, failed: 0 } })).toBe(false);
+    expect(await claims.record('I1', 1, 0, { status: 'partial', by: 'b', at: at(17 * MIN), todo: [3, 7], counts: { sent: 7, skipped: 1, failed: 0 } })).toBe(true);
+    const partial = (await claims.read('I1', 1)).chunks.get(0)!;
+    expect(partial).toEqual({ status: 'partial', by: 'b', at: at(17 * MIN), todo: [3, 7], counts: { sent: 7, skipped: 1, failed: 0 } });
+    // A partial chunk is claimed again at once, with what it still has to do.
+    expect(await claims.claim('I1', 1, 0, { by: 'c', at: at(18 * MIN), chunkSize: 10, previous: partial, doubtBefore: doubt(at(18 * MIN)) })).toBe(true);
+    expect(await claims.claim('I1', 1, 0, { by: 'd', at: at(18 * MIN), chunkSize: 10, previous: partial, doubtBefore: doubt(at(18 * MIN)) })).toBe(false);
+    expect((await claims.read('I1', 1)).chunks.get(0)).toEqual({ status: 'sending', by: 'c', at: at(18 * MIN), todo: [3, 7], counts: { sent: 7, skipped: 1, failed: 0 } });
+    expect((await claims.read('I1', 1)).chunkSize).toBe(10);
+  });
+
+  it('a delivery record: skipped once, each kind of event once, sent from SES\'s Send event', async () => {
     const deliveries = new DynamoDeliveryStore(dynamo.docs, await dynamo.table());
-    expect(await deliveries.claim('I1', 's1', T0, 15 * MIN)).toBe('claimed');
-    expect(await deliveries.claim('I1', 's1', at(MIN), 15 * MIN)).toBe('busy');
-    await deliveries.release('I1', 's1');
-    expect(await deliveries.claim('I1', 's1', at(2 * MIN), 15 * MIN)).toBe('claimed');
-    await deliveries.markSent('I1', 's1', 'm-1', at(2 * MIN));
-    expect(await deliveries.claim('I1', 's1', at(60 * MIN), 15 * MIN)).toBe('sent');
-    expect(await deliveries.claim('I1', 's2', T0, 15 * MIN)).toBe('claimed');
-    expect(await deliveries.claim('I1', 's2', at(16 * MIN), 15 * MIN)).toBe('claimed');
-    await deliveries.markFailed('I1', 's2', 'rejected', at(16 * MIN));
-    expect(await deliveries.claim('I1', 's2', at(99 * MIN), 15 * MIN)).toBe('failed');
     expect(await deliveries.markSkipped('I1', 's3', 'unsubscribed', T0)).toBe(true);
     expect(await deliveries.markSkipped('I1', 's3', 'unsubscribed', T0)).toBe(false);
+    // Delivery may arrive before Send: the message counts as sent either way.
+    expect(await deliveries.recordEvent('I1', 's1', 'delivered', at(2 * MIN))).toBe(true);
+    expect(await deliveries.recordEvent('I1', 's1', 'delivered', at(3 * MIN))).toBe(false);
+    await deliveries.markSent('I1', 's1', 'm-1', at(MIN));
+    await deliveries.markSent('I1', 's1', 'm-1', at(5 * MIN));
+    await deliveries.markFailed('I1', 's2', 'rejected', T0);
+    // A failure never overwrites a message SES accepted.
+    await deliveries.markFailed('I1', 's1', 'late', T0);
+    const recorded = await deliveries.recorded('I1', ['s1', 's2', 's3', 's4']);
+    expect(Object.fromEntries([...recorded].map(([id, r]) => [id, r.status]))).toEqual({ s1: 'sent', s2: 'failed', s3: 'skipped' });
+    const [record] = await deliveries.forSubscriber('s1', ['I1']);
+    expect(record).toMatchObject({ status: 'sent', sentAt: at(MIN), deliveredAt: at(2 * MIN), openedAt: undefined });
   });
 
   it('one subscriber\'s deliveries across issues come back in the order asked, with status, reason and times', async () => {
     const deliveries = new DynamoDeliveryStore(dynamo.docs, await dynamo.table());
-    expect(await deliveries.claim('H1', 'who', T0, 15 * MIN)).toBe('claimed');
     await deliveries.markSent('H1', 'who', 'm-h1', at(MIN));
+    expect(await deliveries.recordEvent('H1', 'who', 'opened', at(9 * MIN))).toBe(true);
     expect(await deliveries.markSkipped('H2', 'who', 'unsubscribed', at(2 * MIN))).toBe(true);
     const history = await deliveries.forSubscriber('who', ['H3', 'H2', 'H1']);
     expect(history.map((d) => [d.issueId, d.status, d.reason])).toEqual([['H2', 'skipped', 'unsubscribed'], ['H1', 'sent', undefined]]);
     expect(history[1]!.sentAt).toEqual(at(MIN));
+    expect(history[1]!.openedAt).toEqual(at(9 * MIN));
     expect(await deliveries.forSubscriber('nobody', ['H1'])).toEqual([]);
   });
 
@@ -195,11 +225,16 @@ describe('delivery and issue records', () => {
     expect((await issues.getBatch('I1', 1))?.recipients).toEqual(recipients);
     expect(await issues.advancePlan('I1', 0, { batchesPlanned: 1, planCursor: 'x', planComplete: false })).toBe(true);
     expect(await issues.advancePlan('I1', 0, { batchesPlanned: 1, planCursor: 'x', planComplete: false })).toBe(false);
-    expect(await issues.completeBatch('I1', 1)).toBe(true);
+    // Planning is not complete yet: the batch is done, but the issue is not.
     expect(await issues.completeBatch('I1', 1)).toBe(false);
+    expect(await issues.completeBatch('I1', 1)).toBe(false);
+    expect((await issues.getIssue('I1'))?.batchesDone).toBe(1);
     expect(await issues.finishIssue({ id: 'I1', listId: 'L', windowEnd: T0 }, T0)).toBe(false);
     expect((await issues.getListState('L')).watermark).toBeUndefined();
     expect(await issues.advancePlan('I1', 1, { batchesPlanned: 1, planComplete: true })).toBe(true);
+    // Recorded again (a redelivered batch): counted once, and now the issue can finish.
+    expect(await issues.completeBatch('I1', 1)).toBe(true);
+    expect((await issues.getIssue('I1'))?.batchesDone).toBe(1);
     expect(await issues.finishIssue({ id: 'I1', listId: 'L', windowEnd: T0 }, T0)).toBe(true);
     expect(await issues.finishIssue({ id: 'I1', listId: 'L', windowEnd: T0 }, T0)).toBe(true);
     expect(await issues.getListState('L')).toEqual({ watermark: T0, lastIssueId: 'I1', openIssueId: undefined });

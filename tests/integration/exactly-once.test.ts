@@ -31,6 +31,8 @@ async function setUp(options: StandInOptions = {}, mailer?: (real: Mailer) => Ma
     'articles/news.md': articleText({ title: 'The news', date: '2026-01-03T10:00:00Z' }),
   });
   const world = await wireWorld({ dynamo, ses: ses.client(), contentDir, batchSize: 5, ...(mailer ? { mailer } : {}) });
+  // SES's events for what it accepted reach the SES-events function, as through the configuration set.
+  ses.publish = (event) => world.handlers.sesEvents(snsEvent([event]));
   world.clock.now = new Date(SEND);
   for (const email of READERS) await world.stores.subscribers.addConfirmed(email, new Date('2026-01-01T00:00:00Z'), 'cli');
   return world;
@@ -98,6 +100,7 @@ describe('exactly one digest per confirmed subscriber (dynalite + loopback SES, 
     const [first, ...rest] = world.queue.drain();
     const dying = world.handlers.deliver(sqsEvent([first]));
     await new Promise((r) => setTimeout(r, 500));
+    await ses!.settled();
     expect(ses!.messages).toHaveLength(3);
     alive = true;
     sends = -1_000;
@@ -125,6 +128,7 @@ describe('exactly one digest per confirmed subscriber (dynalite + loopback SES, 
     const [first, ...rest] = world.queue.drain();
     void world.handlers.deliver(sqsEvent([first]));
     await new Promise((r) => setTimeout(r, 500));
+    await ses!.settled();
     const accepted = ses!.messages[1]!;
     // SES publishes a Send event (configuration set → SNS) carrying the tags we set.
     await world.handlers.sesEvents(snsEvent([{ eventType: 'Send', mail: { messageId: accepted.messageId, tags: { issue: [accepted.tags.issue], subscriber: [accepted.tags.subscriber] } } }]));

@@ -1,103 +1,93 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { IssueEventCount } from '../../core/issue/types.ts';
 import type { DeliveryHistory, DeliveryRecord, DeliveryStore } from '../../core/sending/ports.ts';
-import type { ClaimOutcome, DeliveryStatus } from '../../core/sending/types.ts';
-import { batchGet, written } from './table.ts';
+import type { DeliveryStatus, RecordedDelivery } from '../../core/sending/types.ts';
+import { deliveryKey as key } from './keys.ts';
+import { batchGet, date, written } from './table.ts';
 
-const key = (issueId: string, subscriberId: string) => ({ pk: `ISSUE#${issueId}`, sk: `DLV#${subscriberId}` });
+/** The time attribute of each kind of event on a delivery record. */
+const EVENT_TIME: Record<IssueEventCount, keyof DeliveryRecord & `${string}At`> = {
+  delivered: 'deliveredAt',
+  bounced: 'bouncedAt',
+  complained: 'complainedAt',
+  rejected: 'rejectedAt',
+  opened: 'openedAt',
+  clicked: 'clickedAt',
+};
 
-/** Delivery records in the single DynamoDB table: conditional writes make each send happen once. */
+/**
+ * One delivery record per (issue, subscriber) in the single DynamoDB table: skips and failures from the
+ * sender, the rest from SES's events. Every write is one item; the firsts (skipped, each event's time)
+ * are conditional, so a repeated write changes nothing.
+ */
 export class DynamoDeliveryStore implements DeliveryStore, DeliveryHistory {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
-  async claim(issueId: string, subscriberId: string, now: Date, inDoubtMs: number): Promise<ClaimOutcome> {
-    const claimed = await written(
-      this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...key(issueId, subscriberId), status: 'sending', claimedAt: now.toISOString(), attempts: 1 },
-          // New, released after a transient failure, or claimed so long ago that the claim is in doubt.
-          ConditionExpression: 'attribute_not_exists(pk) OR #s = :released OR (#s = :sending AND claimedAt < :doubt)',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: {
-            ':released': 'released',
-            ':sending': 'sending',
-            ':doubt': new Date(now.getTime() - inDoubtMs).toISOString(),
-          },
-        }),
-      ),
-    );
-    if (claimed) return 'claimed';
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key(issueId, subscriberId), ConsistentRead: true }));
-    const status = Item?.status as DeliveryStatus | undefined;
-    if (status === 'sent' || status === 'failed' || status === 'skipped') return status;
-    return 'busy';
-  }
-
-  async markSent(issueId: string, subscriberId: string, messageId: string, now: Date): Promise<void> {
+  async markSent(issueId: string, subscriberId: string, messageId: string, at: Date): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: key(issueId, subscriberId),
-        UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :now',
+        UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = if_not_exists(sentAt, :at)',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':m': messageId, ':now': now.toISOString() },
+        ExpressionAttributeValues: { ':sent': 'sent', ':m': messageId, ':at': at.toISOString() },
       }),
     );
   }
 
-  async markFailed(issueId: string, subscriberId: string, reason: string, now: Date): Promise<void> {
+  async markFailed(issueId: string, subscriberId: string, reason: string, at: Date): Promise<void> {
     await written(
       this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: key(issueId, subscriberId),
-          UpdateExpression: 'SET #s = :failed, failure = :r, failedAt = :now',
-          ConditionExpression: '#s <> :sent',
+          UpdateExpression: 'SET #s = :failed, failure = :r, failedAt = :at',
+          ConditionExpression: 'attribute_not_exists(#s) OR #s <> :sent',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':failed': 'failed', ':r': reason.slice(0, 500), ':now': now.toISOString(), ':sent': 'sent' },
+          ExpressionAttributeValues: { ':failed': 'failed', ':r': reason.slice(0, 500), ':at': at.toISOString(), ':sent': 'sent' },
         }),
       ),
     );
   }
 
-  async markSkipped(issueId: string, subscriberId: string, reason: string, now: Date): Promise<boolean> {
+  async markSkipped(issueId: string, subscriberId: string, reason: string, at: Date): Promise<boolean> {
     return written(
       this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...key(issueId, subscriberId), status: 'skipped', reason, skippedAt: now.toISOString() },
+          Item: { ...key(issueId, subscriberId), status: 'skipped', reason, skippedAt: at.toISOString() },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
     );
   }
 
-  async release(issueId: string, subscriberId: string): Promise<void> {
-    await written(
+  async recordEvent(issueId: string, subscriberId: string, kind: IssueEventCount, at: Date): Promise<boolean> {
+    return written(
       this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: key(issueId, subscriberId),
-          UpdateExpression: 'SET #s = :released',
-          ConditionExpression: '#s = :sending',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':released': 'released', ':sending': 'sending' },
+          // Any event of a message means SES accepted it, whichever event arrives first.
+          UpdateExpression: 'SET #t = :at, #s = if_not_exists(#s, :sent)',
+          ConditionExpression: 'attribute_not_exists(#t)',
+          ExpressionAttributeNames: { '#t': EVENT_TIME[kind], '#s': 'status' },
+          ExpressionAttributeValues: { ':at': at.toISOString(), ':sent': 'sent' },
         }),
       ),
     );
   }
 
-  async statuses(issueId: string, subscriberIds: readonly string[]): Promise<Map<string, DeliveryStatus>> {
+  async recorded(issueId: string, subscriberIds: readonly string[]): Promise<Map<string, RecordedDelivery>> {
     const keys = [...new Set(subscriberIds)].map((id) => key(issueId, id));
-    const items = await batchGet(this.db, this.table, keys, { expression: 'sk, #s', names: { '#s': 'status' } });
-    return new Map(items.map((item) => [String(item.sk).slice('DLV#'.length), item.status as DeliveryStatus]));
+    const items = await batchGet(this.db, this.table, keys, { expression: 'sk, #s, claimedAt', names: { '#s': 'status' } });
+    return new Map(items.map((item) => [String(item.sk).slice('DLV#'.length), { status: item.status as DeliveryStatus, claimedAt: date(item.claimedAt) }]));
   }
 
   async forSubscriber(subscriberId: string, issueIds: readonly string[]): Promise<DeliveryRecord[]> {
     const ids = [...new Set(issueIds)];
     const items = await batchGet(this.db, this.table, ids.map((id) => key(id, subscriberId)));
     const byIssue = new Map(items.map((item) => [String(item.pk).slice('ISSUE#'.length), item]));
-    const at = (value: unknown) => (typeof value === 'string' ? new Date(value) : undefined);
     return ids.flatMap((issueId) => {
       const item = byIssue.get(issueId);
       if (!item) return [];
@@ -106,13 +96,13 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryHistory {
         issueId,
         status: item.status as DeliveryStatus,
         reason: typeof reason === 'string' ? reason : undefined,
-        sentAt: at(item.sentAt),
-        deliveredAt: at(item.deliveredAt),
-        bouncedAt: at(item.bouncedAt),
-        complainedAt: at(item.complainedAt),
-        rejectedAt: at(item.rejectedAt),
-        openedAt: at(item.openedAt),
-        clickedAt: at(item.clickedAt),
+        sentAt: date(item.sentAt),
+        deliveredAt: date(item.deliveredAt),
+        bouncedAt: date(item.bouncedAt),
+        complainedAt: date(item.complainedAt),
+        rejectedAt: date(item.rejectedAt),
+        openedAt: date(item.openedAt),
+        clickedAt: date(item.clickedAt),
       }];
     });
   }

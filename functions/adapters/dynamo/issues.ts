@@ -1,11 +1,11 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { NO_EVENT_COUNTS, type IssueArticle, type IssueRecord, type IssueSummary } from '../../core/issue/types.ts';
+import type { IssueArticle, IssueRecord, IssueSummary } from '../../core/issue/types.ts';
 import type { IssueStore } from '../../core/sending/ports.ts';
-import type { BatchMessage, IssueCounts, ListState } from '../../core/sending/types.ts';
-import { date, written } from './table.ts';
+import type { BatchMessage, IssueCounts, IssueTally, ListState } from '../../core/sending/types.ts';
+import { BATCHES, batchKey, DONE_SHARD, doneKey, issueKey, tallyKey } from './keys.ts';
+import { COUNTS, merged, partsOf, TallyTable, type TallyParts } from './tally.ts';
+import { batchGet, date, written } from './table.ts';
 
-const issueKey = (id: string) => ({ pk: `ISSUE#${id}`, sk: 'ISSUE' });
-const batchKey = (id: string, n: number) => ({ pk: `ISSUE#${id}`, sk: `BATCH#${String(n).padStart(6, '0')}` });
 const listKey = (listId: string) => ({ pk: `LIST#${listId}`, sk: 'STATE' });
 
 function articlesFrom(value: unknown): IssueArticle[] {
@@ -20,7 +20,7 @@ function articlesFrom(value: unknown): IssueArticle[] {
   }));
 }
 
-function summaryFrom(item: Record<string, unknown>): IssueSummary {
+function summaryFrom(item: Record<string, unknown>, parts: TallyParts): IssueSummary {
   return {
     id: String(item.id),
     listId: String(item.listId),
@@ -33,24 +33,14 @@ function summaryFrom(item: Record<string, unknown>): IssueSummary {
     batchesPlanned: Number(item.batchesPlanned ?? 0),
     planComplete: Boolean(item.planComplete),
     planCursor: typeof item.planCursor === 'string' ? item.planCursor : undefined,
-    batchesDone: Number(item.batchesDone ?? 0),
-    sent: Number(item.sent ?? 0),
-    skipped: Number(item.skipped ?? 0),
-    failed: Number(item.failed ?? 0),
-    delivered: Number(item.delivered ?? 0),
-    bounced: Number(item.bounced ?? 0),
-    complained: Number(item.complained ?? 0),
-    rejected: Number(item.rejected ?? 0),
-    opened: Number(item.opened ?? 0),
-    clicked: Number(item.clicked ?? 0),
-    pausedUntil: date(item.pausedUntil),
+    ...merged(item, parts),
     createdAt: date(item.createdAt)!,
     sentAt: date(item.sentAt),
   };
 }
 
-function fromItem(item: Record<string, unknown>): IssueRecord {
-  const { subject, articles, ...summary } = summaryFrom(item);
+function fromItem(item: Record<string, unknown>, parts: TallyParts): IssueRecord {
+  const { subject, articles, ...summary } = summaryFrom(item, parts);
   return {
     ...summary,
     settings: item.settings as IssueRecord['settings'],
@@ -66,9 +56,13 @@ function fromItem(item: Record<string, unknown>): IssueRecord {
   };
 }
 
-/** The stored form: the content's fields sit beside the rest (listings leave out html, text and settings). */
+/**
+ * The stored form: the content's fields sit beside the rest (listings leave out html, text and
+ * settings). The counts, batches done and pause live in the tally (tally.ts), not here.
+ */
 function toItem(issue: IssueRecord): Record<string, unknown> {
-  const { content, ...rest } = issue;
+  const { content, batchesDone: _done, pausedUntil: _paused, ...rest } = issue;
+  for (const count of COUNTS) delete (rest as Record<string, unknown>)[count];
   return {
     ...issueKey(issue.id),
     ...rest,
@@ -78,22 +72,25 @@ function toItem(issue: IssueRecord): Record<string, unknown> {
     windowStart: issue.windowStart.toISOString(),
     windowEnd: issue.windowEnd.toISOString(),
     createdAt: issue.createdAt.toISOString(),
-    pausedUntil: issue.pausedUntil?.toISOString(),
     sentAt: issue.sentAt?.toISOString(),
     gsi1pk: `ISSUES#${issue.listId}`,
     gsi1sk: issue.id,
   };
 }
 
-/** Every stored attribute an issue listing reads: all but the rendered digest and the settings. */
+/** Every stored attribute an issue listing reads: all but the rendered digest and the settings (and an earlier version's counts). */
 const SUMMARY_ATTRIBUTES = [
   'id', 'listId', 'scheduledFor', 'windowStart', 'windowEnd', 'subject', 'articles', '#status', 'batchesPlanned', 'planComplete',
-  'planCursor', 'batchesDone', 'sent', 'skipped', 'failed', ...Object.keys(NO_EVENT_COUNTS), 'pausedUntil', 'createdAt', 'sentAt', 'gsi1pk', 'gsi1sk', 'pk', 'sk',
+  'planCursor', 'batchesDone', ...COUNTS, 'pausedUntil', 'createdAt', 'sentAt', 'gsi1pk', 'gsi1sk', 'pk', 'sk',
 ];
 
 /** Issues, batches and list state in the single DynamoDB table. */
 export class DynamoIssueStore implements IssueStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  private readonly tallies: TallyTable;
+
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {
+    this.tallies = new TallyTable(db, table);
+  }
 
   async getListState(listId: string): Promise<ListState> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: listKey(listId), ConsistentRead: true }));
@@ -128,12 +125,18 @@ export class DynamoIssueStore implements IssueStore {
         }),
       ),
     );
+    // Without its tally (a crash in between), the issue is sent as an earlier version's would be: safely.
+    if (created) await this.tallies.create(issue.id, Object.fromEntries(COUNTS.filter((k) => issue[k] > 0).map((k) => [k, issue[k]])));
     return created ? 'created' : 'exists';
   }
 
   async getIssue(issueId: string): Promise<IssueRecord | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: issueKey(issueId), ConsistentRead: true }));
-    return Item ? fromItem(Item) : undefined;
+    const { issue, parts } = await this.tallies.parts(issueId, true);
+    return issue ? fromItem(issue, parts) : undefined;
+  }
+
+  async tally(issueId: string): Promise<IssueTally> {
+    return this.tallies.read(issueId);
   }
 
   async putBatch(batch: BatchMessage): Promise<'created' | 'exists'> {
@@ -155,24 +158,11 @@ export class DynamoIssueStore implements IssueStore {
   }
 
   async pendingBatches(issueId: string): Promise<BatchMessage[]> {
-    const batches: BatchMessage[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :batch)',
-          FilterExpression: '#s = :queued',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':pk': `ISSUE#${issueId}`, ':batch': 'BATCH#', ':queued': 'queued' },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) batches.push({ issueId, batch: Number(item.batch), recipients: item.recipients as BatchMessage['recipients'] });
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return batches;
+    const [{ parts }, items] = await Promise.all([this.tallies.parts(issueId, false), this.tallies.query(issueId, BATCHES)]);
+    // A batch is done when its shard says so, or an earlier version marked it on the batch item.
+    return items
+      .filter((item) => item.status !== 'done' && !parts.done.has(Number(item.batch)))
+      .map((item) => ({ issueId, batch: Number(item.batch), recipients: item.recipients as BatchMessage['recipients'] }));
   }
 
   async listIssues(listId: string, options: { limit: number; after?: string | undefined }): Promise<{ issues: IssueSummary[]; cursor?: string | undefined }> {
@@ -190,7 +180,16 @@ export class DynamoIssueStore implements IssueStore {
         ExclusiveStartKey: options.after ? { gsi1pk, gsi1sk: options.after, ...issueKey(options.after) } : undefined,
       }),
     );
-    const issues = (Items ?? []).map(summaryFrom);
+    const found = (Items ?? []) as Record<string, unknown>[];
+    // Each issue's tally and done shards, in one read for the page.
+    const keys = found.flatMap((item) => {
+      const id = String(item.id);
+      const shards = Math.ceil(Number(item.batchesPlanned ?? 0) / DONE_SHARD);
+      return [tallyKey(id), ...Array.from({ length: shards }, (_, shard) => doneKey(id, shard))];
+    });
+    const byIssue = new Map<string, Record<string, unknown>[]>();
+    for (const part of await batchGet(this.db, this.table, keys)) byIssue.set(String(part.pk), [...(byIssue.get(String(part.pk)) ?? []), part]);
+    const issues = found.map((item) => summaryFrom(item, partsOf(byIssue.get(String(item.pk)) ?? []).parts));
     return { issues, cursor: LastEvaluatedKey && issues.length > 0 ? issues.at(-1)!.id : undefined };
   }
 
@@ -199,7 +198,7 @@ export class DynamoIssueStore implements IssueStore {
     expectedBatches: number,
     next: { batchesPlanned: number; planCursor?: string | undefined; planComplete: boolean },
   ): Promise<boolean> {
-    return written(
+    const advanced = await written(
       this.db.send(
         new UpdateCommand({
           TableName: this.table,
@@ -218,72 +217,58 @@ export class DynamoIssueStore implements IssueStore {
         }),
       ),
     );
+    // Lost in a crash, this only leaves the last batch's worker unaware; finishIssue reads the issue itself.
+    if (advanced && next.planComplete) await this.tallies.planned(issueId, next.batchesPlanned);
+    return advanced;
   }
 
   async completeBatch(issueId: string, batch: number): Promise<boolean> {
-    const done = await written(
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: batchKey(issueId, batch),
-          UpdateExpression: 'SET #s = :done',
-          ConditionExpression: 'attribute_exists(pk) AND #s = :queued',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':done': 'done', ':queued': 'queued' },
-        }),
-      ),
+    const parts = await this.tallies.done(issueId, batch);
+    if (parts.tally?.chunked === true) return typeof parts.tally.planned === 'number' && parts.done.size >= parts.tally.planned;
+    // An issue an earlier version planned: its planning, and the batches it finished, are on the issue item.
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: issueKey(issueId), ConsistentRead: true, ProjectionExpression: 'planComplete, batchesPlanned, batchesDone' }),
     );
-    if (!done) return false;
-    // Counted only by the caller whose update moved the batch to done: each batch counts once.
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: issueKey(issueId),
-        UpdateExpression: 'ADD batchesDone :one',
-        ExpressionAttributeValues: { ':one': 1 },
-      }),
-    );
-    return true;
+    return Item?.planComplete === true && parts.done.size + Number(Item.batchesDone ?? 0) >= Number(Item.batchesPlanned);
   }
 
   async addCounts(issueId: string, counts: IssueCounts): Promise<void> {
-    const parts = (['sent', 'skipped', 'failed'] as const).filter((k) => (counts[k] ?? 0) > 0);
-    if (parts.length === 0) return;
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: issueKey(issueId),
-        UpdateExpression: `ADD ${parts.map((k) => `${k} :${k}`).join(', ')}`,
-        ExpressionAttributeValues: Object.fromEntries(parts.map((k) => [`:${k}`, counts[k]])),
-      }),
-    );
+    await this.tallies.add(issueId, counts);
   }
 
   async pauseIssue(issueId: string, until: Date): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: issueKey(issueId),
-        UpdateExpression: 'SET pausedUntil = :until',
-        ExpressionAttributeValues: { ':until': until.toISOString() },
-      }),
-    );
+    await this.tallies.pause(issueId, until);
   }
 
   async finishIssue(issue: Pick<IssueSummary, 'id' | 'listId' | 'windowEnd'>, now: Date): Promise<boolean> {
-    const finished = await written(
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: issueKey(issue.id),
-          UpdateExpression: 'SET #s = :sent, sentAt = :now REMOVE pausedUntil',
-          ConditionExpression: 'planComplete = :true AND batchesDone = batchesPlanned AND #s <> :sent',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString(), ':true': true },
-        }),
-      ),
-    );
-    if (!finished && (await this.getIssue(issue.id))?.status !== 'sent') return false;
+    const { issue: item, parts } = await this.tallies.parts(issue.id, true);
+    if (!item) return false;
+    if (item.status !== 'sent') {
+      if (item.planComplete !== true) return false;
+      const planned = Number(item.batchesPlanned);
+      const done = parts.done;
+      const chunked = parts.tally?.chunked === true;
+      if (!chunked && done.size + Number(item.batchesDone ?? 0) >= planned) for (const n of await this.tallies.markedDone(issue.id)) done.add(n);
+      for (let n = 1; n <= planned; n++) if (!done.has(n)) return false;
+      // Every batch is done: no chunk changes any more, so the sender's counts can be made exact.
+      await this.tallies.recount(issue.id);
+      const finished = await written(
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: issueKey(issue.id),
+            UpdateExpression: 'SET #s = :sent, sentAt = :now REMOVE pausedUntil',
+            ConditionExpression: 'planComplete = :true AND batchesPlanned = :planned AND #s <> :sent',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString(), ':true': true, ':planned': planned },
+          }),
+        ),
+      );
+      if (!finished) {
+        const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: issueKey(issue.id), ConsistentRead: true, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'status' } }));
+        if (Item?.status !== 'sent') return false;
+      }
+    }
     // The watermark moves only after the issue is recorded as sent; repeated calls change nothing.
     await written(
       this.db.send(

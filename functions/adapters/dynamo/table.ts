@@ -1,5 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TABLE_SCHEMA } from './schema.ts';
 
 const keys = (on: { partitionKey: string; sortKey: string }) => [
@@ -87,5 +87,17 @@ export async function batchGet(
       if (attempt > 8 && pending?.length) throw new Error('DynamoDB kept returning unprocessed keys');
     }
   }
+  return items;
+}
+
+/** Every item a query matches, page after page (consistent reads unless the input says otherwise). */
+export async function queryAll(db: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new QueryCommand({ ConsistentRead: true, ...input, ExclusiveStartKey: start }));
+    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
   return items;
 }

@@ -1,43 +1,57 @@
 import pLimit from 'p-limit';
 import type { Logger, Mailer } from '../ports.ts';
-import type { SubscriberStore } from '../subscribers/types.ts';
+import type { Subscriber, SubscriberStore } from '../subscribers/types.ts';
 import { envelopeSender } from '../envelope.ts';
-import { MailerError } from './errors.ts';
-import type { DeliveryStore, IssueMessages, IssueStore, MessageFactory } from './ports.ts';
 import type { IssueRecord } from '../issue/types.ts';
-import type { BatchMessage, Recipient } from './types.ts';
+import { sendChunk, type BatchAttempt } from './chunk.ts';
+import type { SendMetric } from './metrics.ts';
+import type { ClaimStore, DeliveryStore, IssueMessages, IssueStore, MessageFactory, MetricsSink } from './ports.ts';
+import type { BatchMessage } from './types.ts';
 
 export interface DeliverDeps {
   issues: IssueStore;
+  claims: ClaimStore;
   deliveries: DeliveryStore;
   subscribers: SubscriberStore;
   mailer: Mailer;
   messages: MessageFactory;
   log: Logger;
+  metrics?: MetricsSink<SendMetric> | undefined;
   /**
-   * How long a claim may stay unconfirmed before it is taken as never sent and retried. A worker that
-   * dies after SES accepted a message but before the record was written leaves such a claim; the SES
-   * "Send" event (configuration set → SNS → ses-events handler) records it as sent well inside this.
+   * How long a chunk may stay claimed but unrecorded before it is taken as in doubt and its recipients
+   * without a record are sent. A worker that dies after SES accepted some of a chunk's messages leaves
+   * such a claim; SES's Send events (configuration set → SNS → ses-events) record those well inside this.
    */
   inDoubtMs: number;
   /** How long to pause an issue when the daily quota is used up. */
   quotaPauseMs: number;
   /** Sends in flight at once within one batch (the mailer paces them to the account's rate). */
   sendConcurrency: number;
+  /** Recipients claimed and recorded together. */
+  chunkSize: number;
   now: () => Date;
 }
 
 export type BatchOutcome =
   | { outcome: 'done'; sent: number; skipped: number; failed: number; finished: boolean }
-  /** Some recipients are not yet recorded (throttled, transient error, claim in progress): redeliver the batch later. */
+  /** Some recipients are not yet recorded (throttled, transient error, chunk held by another attempt): redeliver the batch later. */
   | { outcome: 'retry'; sent: number; skipped: number; failed: number; pending: number }
   /** The issue is paused (daily quota): redeliver the batch at `until`. */
   | { outcome: 'paused'; sent: number; until: Date };
 
+/** Chunks of one batch sent at once: the next is claimed while the last messages of the one before are out. */
+const CHUNKS_IN_FLIGHT = 2;
+
+/** Why a recipient of a planned batch gets no message now (no longer subscribed), or undefined: send. */
+export function skipReason(subscriber: Subscriber | undefined): string | undefined {
+  if (!subscriber) return 'removed';
+  return subscriber.state === 'confirmed' ? undefined : subscriber.state;
+}
+
 /**
- * Sends one batch of one issue. Each recipient is claimed with a conditional write before the send
- * and recorded after it, so a batch delivered twice, a retried worker or a duplicated queue message
- * never sends anyone a second copy. One rejected address is recorded as failed; it never fails the batch.
+ * Sends one batch of one issue, a chunk at a time (chunk.ts): a batch delivered twice, a retried
+ * worker or a duplicated queue message never sends anyone a second copy. One rejected address is
+ * recorded as failed; it never fails the batch.
  */
 export class BatchDeliverer {
   private readonly cache = new Map<string, { issue: IssueRecord; messages: IssueMessages; envelopeFrom: string }>();
@@ -60,78 +74,39 @@ export class BatchDeliverer {
     const { deps } = this;
     const loaded = await this.issue(batch.issueId);
     if (!loaded) throw new Error(`issue ${batch.issueId} not found`);
-    const { issue, messages, envelopeFrom } = loaded;
-    const latest = await deps.issues.getIssue(batch.issueId);
-    if (latest?.pausedUntil && latest.pausedUntil > deps.now()) {
-      return { outcome: 'paused', sent: 0, until: latest.pausedUntil };
-    }
-    const counts = { sent: 0, skipped: 0, failed: 0, pending: 0 };
+    const { issue } = loaded;
     // Read once per batch: whoever unsubscribed or was suppressed since planning is skipped.
-    const current = await deps.subscribers.getMany(batch.recipients.map((r) => r.id));
-    let pausedUntil: Date | undefined;
-    let fatal: unknown;
-
-    const deliverOne = async (recipient: Recipient): Promise<void> => {
-      if (pausedUntil || fatal) {
-        counts.pending++;
-        return;
-      }
-      const now = deps.now();
-      const subscriber = current.get(recipient.id);
-      if (!subscriber || subscriber.state !== 'confirmed') {
-        if (await deps.deliveries.markSkipped(issue.id, recipient.id, subscriber?.state ?? 'removed', now)) counts.skipped++;
-        return;
-      }
-      const claim = await deps.deliveries.claim(issue.id, recipient.id, now, deps.inDoubtMs);
-      if (claim === 'busy') counts.pending++;
-      if (claim !== 'claimed') return;
-      let raw: Uint8Array;
-      try {
-        raw = messages.forRecipient({ id: subscriber.id, email: subscriber.email, unsubscribeToken: recipient.unsubscribeToken }, now);
-      } catch (error) {
-        // An address the message cannot carry (e.g. non-ASCII without SMTPUTF8): recorded, never retried.
-        await deps.deliveries.markFailed(issue.id, recipient.id, `message not built: ${(error as Error).message}`, deps.now());
-        counts.failed++;
-        deps.log.warn('recipient address cannot be sent to; recorded as failed', { issueId: issue.id, subscriber: recipient.id });
-        return;
-      }
-      try {
-        const { messageId } = await deps.mailer.send({
-          from: envelopeFrom,
-          to: subscriber.email,
-          raw,
-          tags: { issue: issue.id, subscriber: subscriber.id },
-        });
-        await deps.deliveries.markSent(issue.id, recipient.id, messageId, deps.now());
-        counts.sent++;
-      } catch (error) {
-        const code = error instanceof MailerError ? error.code : 'TRANSIENT';
-        const reason = (error as Error).message;
-        if (code === 'REJECTED') {
-          await deps.deliveries.markFailed(issue.id, recipient.id, reason, deps.now());
-          counts.failed++;
-          deps.log.warn('recipient rejected; recorded as failed', { issueId: issue.id, subscriber: recipient.id, reason });
-          return;
-        }
-        await deps.deliveries.release(issue.id, recipient.id);
-        counts.pending++;
-        if (code === 'DAILY_QUOTA') pausedUntil ??= new Date(deps.now().getTime() + deps.quotaPauseMs);
-        else if (code === 'FATAL') fatal ??= error;
-        else deps.log.warn('send failed; will retry', { issueId: issue.id, subscriber: recipient.id, code, reason });
-      }
-    };
-
-    const limit = pLimit(deps.sendConcurrency);
-    await Promise.all(batch.recipients.map((r) => limit(() => deliverOne(r))));
-    const { sent, skipped, failed, pending } = counts;
-    await deps.issues.addCounts(issue.id, { sent, skipped, failed });
-    if (fatal) throw fatal;
+    const [tally, claims, current] = await Promise.all([
+      deps.issues.tally(issue.id),
+      deps.claims.read(issue.id, batch.batch),
+      deps.subscribers.getMany(batch.recipients.map((r) => r.id)),
+    ]);
+    if (tally.pausedUntil && tally.pausedUntil > deps.now()) return { outcome: 'paused', sent: 0, until: tally.pausedUntil };
+    const skips = new Map<string, string>();
+    for (const recipient of batch.recipients) {
+      const reason = skipReason(current.get(recipient.id));
+      if (reason !== undefined) skips.set(recipient.id, reason);
+    }
+    const attempt: BatchAttempt = { ...loaded, batch, current, skips, chunked: tally.chunked, sends: pLimit(deps.sendConcurrency), stop: {} };
+    const size = claims.chunkSize ?? deps.chunkSize;
+    const chunks = pLimit(CHUNKS_IN_FLIGHT);
+    const outcomes = await Promise.all(
+      Array.from({ length: Math.ceil(batch.recipients.length / size) }, (_, i) => chunks(() => sendChunk(deps, attempt, i, size, claims.chunks.get(i)))),
+    );
+    const sum = (f: (o: (typeof outcomes)[number]) => number) => outcomes.reduce((n, o) => n + f(o), 0);
+    const sent = sum((o) => o.added.sent);
+    const skipped = sum((o) => o.added.skipped);
+    const failed = sum((o) => o.added.failed);
+    const pending = sum((o) => o.pending);
+    deps.metrics?.publish({ Sent: sent, Skipped: skipped, Failed: failed, Throttled: sum((o) => o.throttled) });
+    if (attempt.stop.fatal) throw attempt.stop.fatal;
+    const { pausedUntil } = attempt.stop;
     if (pausedUntil) {
       await deps.issues.pauseIssue(issue.id, pausedUntil);
       deps.log.warn('daily sending quota used up; issue paused', { issueId: issue.id, until: pausedUntil.toISOString(), sent });
       return { outcome: 'paused', sent, until: pausedUntil };
     }
-    if (pending > 0) {
+    if (pending > 0 || outcomes.some((o) => o.status !== 'done')) {
       deps.log.info('batch incomplete; will be retried', { issueId: issue.id, batch: batch.batch, sent, skipped, failed, pending });
       return { outcome: 'retry', sent, skipped, failed, pending };
     }

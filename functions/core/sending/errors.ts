@@ -13,8 +13,11 @@ export type MailerErrorCode =
 
 export class MailerError extends Error {
   override name = 'MailerError';
-  constructor(readonly code: MailerErrorCode, message: string, options?: { cause?: unknown }) {
+  /** How many times the service asked to slow down while this message was tried. */
+  readonly throttled: number;
+  constructor(readonly code: MailerErrorCode, message: string, options?: { cause?: unknown; throttled?: number }) {
     super(message, options);
+    this.throttled = options?.throttled ?? 0;
   }
 }
 

@@ -1,6 +1,6 @@
-import type { IssueContent, IssueRecord, IssueSummary } from '../issue/types.ts';
+import type { IssueContent, IssueEventCount, IssueRecord, IssueSummary } from '../issue/types.ts';
 import type { IssueWindow } from '../issue/window.ts';
-import type { BatchMessage, ClaimOutcome, DeliveryStatus, IssueCounts, ListState } from './types.ts';
+import type { BatchClaims, BatchMessage, ChunkState, DeliveryStatus, IssueCounts, IssueTally, ListState, RecordedDelivery } from './types.ts';
 
 /** Issues, their batches and the list's watermark. Every write that matters is conditional. */
 export interface IssueStore {
@@ -26,9 +26,19 @@ export interface IssueStore {
     expectedBatches: number,
     next: { batchesPlanned: number; planCursor?: string | undefined; planComplete: boolean },
   ): Promise<boolean>;
-  /** Marks one batch done (each batch counts once); false when it was already done. */
+  /**
+   * Records one batch as done (any number of times: each batch counts once). True when, as far as is
+   * recorded, planning is complete and every batch is done: the caller then calls finishIssue.
+   */
   completeBatch(issueId: string, batch: number): Promise<boolean>;
+  /**
+   * Adds to the issue's counts. The sender's are added per chunk as it is recorded, and made exact from
+   * the chunks when the issue finishes (a count added after that is dropped); those of SES's events are
+   * added once per recipient and kind (see DeliveryStore.recordEvent).
+   */
   addCounts(issueId: string, counts: IssueCounts): Promise<void>;
+  /** What delivery checks before each batch (a small record, not the rendered issue). */
+  tally(issueId: string): Promise<IssueTally>;
   pauseIssue(issueId: string, until: Date): Promise<void>;
   /**
    * When planning is complete and every batch is done: marks the issue sent and moves the list's
@@ -37,24 +47,47 @@ export interface IssueStore {
   finishIssue(issue: Pick<IssueRecord, 'id' | 'listId' | 'windowEnd'>, now: Date): Promise<boolean>;
 }
 
-/** One record per (issue, subscriber): the guard that makes every digest go out at most once. */
-export interface DeliveryStore {
+/**
+ * The claims on each batch's chunks: the guard that makes every digest go out at most once. A chunk is
+ * claimed with one conditional write before its first message and recorded with one after its last.
+ */
+export interface ClaimStore {
+  read(issueId: string, batch: number): Promise<BatchClaims>;
   /**
-   * Claims the right to send. 'claimed' when there is no record, the record was released, or an
-   * earlier claim has been in doubt for longer than `inDoubtMs`; otherwise what the record says.
+   * Takes chunk `chunk` for the attempt `claim.by`: when it has no state yet, or its state is still
+   * `previous` (as read) and that is partial or has been sending since before `doubtBefore` (in doubt).
+   * The batch's chunk size is recorded by its first claim; a claim with another size is refused.
    */
-  claim(issueId: string, subscriberId: string, now: Date, inDoubtMs: number): Promise<ClaimOutcome>;
-  markSent(issueId: string, subscriberId: string, messageId: string, now: Date): Promise<void>;
-  markFailed(issueId: string, subscriberId: string, reason: string, now: Date): Promise<void>;
-  /** Records a recipient who is no longer confirmed; false when a record already exists. */
-  markSkipped(issueId: string, subscriberId: string, reason: string, now: Date): Promise<boolean>;
-  /** Gives a claim back after a transient failure, so a retry may claim it at once. */
-  release(issueId: string, subscriberId: string): Promise<void>;
-  /** What is recorded for these recipients of one issue (absent: nothing yet). */
-  statuses(issueId: string, subscriberIds: readonly string[]): Promise<Map<string, DeliveryStatus>>;
+  claim(issueId: string, batch: number, chunk: number, claim: { by: string; at: Date; chunkSize: number; previous?: ChunkState | undefined; doubtBefore: Date }): Promise<boolean>;
+  /** Records what the attempt `state.by` did; false when that attempt no longer holds the chunk. */
+  record(issueId: string, batch: number, chunk: number, state: ChunkState): Promise<boolean>;
 }
 
-/** What happened to one message of one issue, as the console and `subscribers show` list it. */
+/**
+ * One record per (issue, subscriber), found by both: written for a recipient who was skipped or failed,
+ * and by SES's events (through the configuration set) for each message SES accepted.
+ */
+export interface DeliveryStore {
+  /** SES's Send event: SES accepted the message. */
+  markSent(issueId: string, subscriberId: string, messageId: string, at: Date): Promise<void>;
+  markFailed(issueId: string, subscriberId: string, reason: string, at: Date): Promise<void>;
+  /** Records a recipient who is no longer confirmed; false when a record already exists. */
+  markSkipped(issueId: string, subscriberId: string, reason: string, at: Date): Promise<boolean>;
+  /**
+   * Records the first event of one kind for one message (delivered, bounced, opened, …): true only for
+   * the first, so a duplicated or retried event is counted once.
+   */
+  recordEvent(issueId: string, subscriberId: string, kind: IssueEventCount, at: Date): Promise<boolean>;
+  /** What is recorded for these recipients of one issue (absent: nothing yet). */
+  recorded(issueId: string, subscriberIds: readonly string[]): Promise<Map<string, RecordedDelivery>>;
+}
+
+/**
+ * What happened to one message of one issue, as the console and `subscribers show` list it. A message
+ * SES accepted is recorded by SES's Send event, normally within seconds; a recipient whose chunk is
+ * still being sent has no record yet, so the issue is missing from their history until then (a
+ * recipient who was skipped or failed is recorded by the sender at once).
+ */
 export interface DeliveryRecord {
   issueId: string;
   status: DeliveryStatus;
@@ -104,4 +137,9 @@ export interface IssueMessages {
 
 export interface MessageFactory {
   forIssue(issue: IssueRecord): IssueMessages;
+}
+
+/** Counts for the operator's dashboard and alarms, one publication per batch or event (see metrics.ts). */
+export interface MetricsSink<Name extends string> {
+  publish(values: Partial<Record<Name, number>>): void;
 }
