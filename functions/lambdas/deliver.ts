@@ -1,3 +1,4 @@
+import { emfMetrics } from '../adapters/emf-metrics.ts';
 import { jsonLogger } from '../adapters/json-logger.ts';
 import { deliverHandler } from '../handlers/deliver.ts';
 import { deferOnSqs } from '../wiring/aws/defer.ts';
@@ -15,6 +16,7 @@ export const handler = deliverHandler(
     stores: tableStores(env.TABLE_NAME),
     mailer: sesMailer({ configurationSet: env.SES_CONFIGURATION_SET, maxSendRate: env.MAX_SEND_RATE }),
     log: jsonLogger({ service: 'deliver' }),
+    metrics: emfMetrics(),
     defer: deferOnSqs(env.QUEUE_URL),
   }),
 );

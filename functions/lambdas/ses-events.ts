@@ -1,3 +1,4 @@
+import { emfMetrics } from '../adapters/emf-metrics.ts';
 import { jsonLogger } from '../adapters/json-logger.ts';
 import { sesEventsHandler } from '../handlers/ses-events.ts';
 import { eventStores } from '../wiring/aws/table.ts';
@@ -6,4 +7,4 @@ import { readEnv } from './env.ts';
 
 const env = readEnv('ses-events');
 
-export const handler = sesEventsHandler(sesEventDeps({ stores: eventStores(env.TABLE_NAME), log: jsonLogger({ service: 'ses-events' }) }));
+export const handler = sesEventsHandler(sesEventDeps({ stores: eventStores(env.TABLE_NAME), log: jsonLogger({ service: 'ses-events' }), metrics: emfMetrics() }));
