@@ -30,6 +30,8 @@ export interface StackConfig {
   webAclArn: string | undefined;
   /** Countries (ISO 3166-1 alpha-2) the distribution serves; every country by default. */
   geoAllow: string[] | undefined;
+  /** A domain of the publisher's own for SES's open and click redirects (used only when tracking is on). */
+  trackingDomain: string | undefined;
   /** False builds placeholder code instead of bundling the handlers (fast synth for assertions). */
   bundle: boolean;
 }
@@ -100,6 +102,10 @@ export function readConfig(node: Node): StackConfig {
   if (webAclArn !== undefined && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(webAclArn)) {
     throw new ConfigError(`context webAclArn: a WAFv2 web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), got "${webAclArn}"`);
   }
+  const trackingDomain = text(node, 'trackingDomain')?.toLowerCase();
+  if (trackingDomain !== undefined && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(trackingDomain)) {
+    throw new ConfigError(`context trackingDomain: a domain name such as links.example.com, got "${trackingDomain}"`);
+  }
   return {
     stage,
     production: stage === 'prod',
@@ -115,6 +121,7 @@ export function readConfig(node: Node): StackConfig {
     certificateArn,
     webAclArn,
     geoAllow: countries(node, 'geoAllow'),
+    trackingDomain,
     bundle: text(node, 'bundle') !== 'false',
   };
 }

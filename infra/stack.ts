@@ -128,14 +128,26 @@ export class NewsletterStack extends Stack {
     });
 
     this.sesEvents = new sns.Topic(this, 'SesEvents', { displayName: 'Newsletter SES events', enforceSSL: true });
+    // SES tracks opens and clicks only for the kinds a destination publishes: each only when the
+    // publisher turned it on (digest.tracking), optionally through a redirect domain of their own.
+    const { tracking } = config.settings.digest;
     this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
       reputationMetrics: true,
       sendingEnabled: true,
       suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      ...(config.trackingDomain && (tracking.opens || tracking.clicks) ? { customTrackingRedirectDomain: config.trackingDomain } : {}),
     });
     this.configurationSet.addEventDestination('ToSns', {
       destination: ses.EventDestination.snsTopic(this.sesEvents),
-      events: [ses.EmailSendingEvent.SEND, ses.EmailSendingEvent.REJECT, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+      events: [
+        ses.EmailSendingEvent.SEND,
+        ses.EmailSendingEvent.DELIVERY,
+        ses.EmailSendingEvent.REJECT,
+        ses.EmailSendingEvent.BOUNCE,
+        ses.EmailSendingEvent.COMPLAINT,
+        ...(tracking.opens ? [ses.EmailSendingEvent.OPEN] : []),
+        ...(tracking.clicks ? [ses.EmailSendingEvent.CLICK] : []),
+      ],
     });
 
     this.alarms = new sns.Topic(this, 'Alarms', { displayName: 'Newsletter alarms', enforceSSL: true });

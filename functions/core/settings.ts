@@ -55,6 +55,11 @@ const digestSchema = z
     unsubscribeMailto: z.string().trim().email(),
     /** Stable list identifier for the `List-Id` header, e.g. `brief.news.example.com`. */
     listId: z.string().trim().regex(/^[A-Za-z0-9.-]+$/, 'letters, digits, dots and dashes only'),
+    /**
+     * SES's own open and click tracking (a pixel, links through SES's redirect), off unless the publisher
+     * turns it on: nobody is followed by default. On AWS the stack publishes the events it enables.
+     */
+    tracking: z.object({ opens: z.boolean().default(false), clicks: z.boolean().default(false) }).prefault({}),
   });
 
 export const settingsSchema = z.object({

@@ -201,15 +201,30 @@ describe('the CDK stack', () => {
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: Match.objectLike({
         Enabled: true,
-        MatchingEventTypes: ['send', 'reject', 'bounce', 'complaint'],
+        MatchingEventTypes: ['send', 'delivery', 'reject', 'bounce', 'complaint'],
         SnsDestination: { TopicARN: { Ref: Match.stringLikeRegexp('^SesEvents') } },
       }),
     });
+    // Privacy first: no open or click tracking, and so no redirect domain, unless the publisher asks.
+    expect(Object.values(ofType(template, 'AWS::SES::ConfigurationSet'))[0]!.Properties.TrackingOptions).toBeUndefined();
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',
       TopicArn: { Ref: Match.stringLikeRegexp('^SesEvents') },
       Endpoint: { 'Fn::GetAtt': [functionId(template, 'ses-events'), 'Arn'] },
     });
+  });
+
+  it('publishes opens and clicks only when the settings turn tracking on, through the tracking domain when one is given', () => {
+    const events = (t: Template) => Object.values(ofType(t, 'AWS::SES::ConfigurationSetEventDestination'))[0]!.Properties.EventDestination.MatchingEventTypes;
+    const tracked = (tracking: Record<string, boolean>) => ({ digest: { ...digest, tracking } });
+    const opens = synth({ trackingDomain: 'Links.Gazette.example.org' }, tracked({ opens: true })).template;
+    expect(events(opens)).toEqual(['send', 'delivery', 'reject', 'bounce', 'complaint', 'open']);
+    opens.hasResourceProperties('AWS::SES::ConfigurationSet', { TrackingOptions: { CustomRedirectDomain: 'links.gazette.example.org' } });
+    expect(events(synth({}, tracked({ opens: true, clicks: true })).template)).toEqual(['send', 'delivery', 'reject', 'bounce', 'complaint', 'open', 'click']);
+    // A tracking domain without tracking changes nothing.
+    const off = synth({ trackingDomain: 'links.gazette.example.org' }).template;
+    expect(Object.values(ofType(off, 'AWS::SES::ConfigurationSet'))[0]!.Properties.TrackingOptions).toBeUndefined();
+    expect(() => synth({ trackingDomain: 'https://links.example.org/' })).toThrow('context trackingDomain: a domain name such as links.example.com');
   });
 
   it('lets mail go only from the sender identity, through the configuration set, from its addresses', () => {

@@ -41,6 +41,12 @@ describe('publication settings', () => {
     expect(() => parseSettings(settingsYaml({ digest: { ...testSettingsDigest(), schedule: { cron: '0 7 * * 1', timezone: 'Mars/Base' } } }))).toThrowError(/digest\.schedule\.timezone: must be an IANA time zone/);
     expect(() => parseSettings(settingsYaml({ digest: { ...testSettingsDigest(), from: 'A <a@b.c>\nBcc: x@y.z' } }))).toThrowError(/digest\.from: must be on one line/);
   });
+
+  it('tracks no opens or clicks unless the publisher turns each on', () => {
+    expect(testSettings().digest.tracking).toEqual({ opens: false, clicks: false });
+    expect(testSettings({ digest: { ...testSettingsDigest(), tracking: { opens: true } } }).digest.tracking).toEqual({ opens: true, clicks: false });
+    expect(() => parseSettings(settingsYaml({ digest: { ...testSettingsDigest(), tracking: { clicks: 'yes' } } }))).toThrowError(/publication\.yaml:\d+: digest\.tracking\.clicks:/);
+  });
 });
 
 function testSettingsDigest() {
