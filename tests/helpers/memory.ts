@@ -1,5 +1,6 @@
 import type { ContentFile } from '../../functions/core/articles/types.ts';
 import type { ContentSource, Logger, SiteOutput } from '../../functions/core/ports.ts';
+import type { MetricsSink } from '../../functions/core/sending/ports.ts';
 
 export class MemoryContent implements ContentSource {
   constructor(readonly files: Map<string, Uint8Array> = new Map()) {}
@@ -40,5 +41,15 @@ export function memoryLogger(): Logger & { lines: LogLine[] } {
     info: (message, fields) => lines.push({ level: 'info', message, fields }),
     warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
     error: (message, fields) => lines.push({ level: 'error', message, fields }),
+  };
+}
+
+/** Keeps every publication of metrics, as the CloudWatch lines would carry them. */
+export function memoryMetrics<Name extends string>(): MetricsSink<Name> & { published: Partial<Record<Name, number>>[]; total(name: Name): number } {
+  const published: Partial<Record<Name, number>>[] = [];
+  return {
+    published,
+    publish: (values) => void published.push({ ...values }),
+    total: (name) => published.reduce((n, values) => n + (values[name] ?? 0), 0),
   };
 }

@@ -4,6 +4,7 @@ import { FileContentSource } from '../../functions/adapters/fs-content.ts';
 import { FileTemplateSource } from '../../functions/adapters/fs-templates.ts';
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { Mailer } from '../../functions/core/ports.ts';
+import type { EventMetric, SendMetric } from '../../functions/core/sending/metrics.ts';
 import { loadSettings } from '../../functions/core/settings.ts';
 import { confirmHandler } from '../../functions/handlers/confirm.ts';
 import { deliverHandler } from '../../functions/handlers/deliver.ts';
@@ -19,7 +20,7 @@ import { planDeps } from '../../functions/wiring/plan.ts';
 import { sesEventDeps } from '../../functions/wiring/ses-events.ts';
 import type { Stores } from '../../functions/wiring/stores.ts';
 import type { LocalDynamo } from './dynalite.ts';
-import { memoryLogger } from './memory.ts';
+import { memoryLogger, memoryMetrics } from './memory.ts';
 import { MemoryQueue } from './memory-queue.ts';
 
 export const TOKEN_KEY = 'test-signing-key-that-is-long-enough-0123456789';
@@ -32,6 +33,8 @@ export interface World {
   log: ReturnType<typeof memoryLogger>;
   clock: { now: Date };
   deferred: { handle: string; seconds: number }[];
+  /** What the delivery and SES-events functions published as metrics. */
+  metrics: { deliver: ReturnType<typeof memoryMetrics<SendMetric>>; events: ReturnType<typeof memoryMetrics<EventMetric>> };
   /** The Lambda handlers, made by their factories from this world's parts. */
   handlers: {
     subscribe: ReturnType<typeof subscribeHandler>;
@@ -65,6 +68,7 @@ export async function wireWorld(options: {
   const clock = { now: new Date() };
   const now = () => clock.now;
   const deferred: World['deferred'] = [];
+  const metrics: World['metrics'] = { deliver: memoryMetrics<SendMetric>(), events: memoryMetrics<EventMetric>() };
   const realMailer = new SesMailer(options.ses, { maxSendRate: options.maxSendRate ?? 1000, baseDelayMs: 5, maxDelayMs: 50 });
   const mailer = options.mailer ? options.mailer(realMailer) : realMailer;
   const api = await apiDeps({ settings, templates, stores, mail: apiMail({ settings, templates, mailer }), tokenKey: TOKEN_KEY, log, now });
@@ -73,8 +77,8 @@ export async function wireWorld(options: {
     confirm: confirmHandler(api),
     unsubscribe: unsubscribeHandler(api),
     planIssue: planIssueHandler(planDeps({ settings, content, templates, stores, queue, tokenKey: TOKEN_KEY, log, batchSize: options.batchSize ?? 5, now })),
-    deliver: deliverHandler(deliverDeps({ stores, mailer, log, now, defer: async (handle, seconds) => void deferred.push({ handle, seconds }) })),
-    sesEvents: sesEventsHandler(sesEventDeps({ stores, log, now })),
+    deliver: deliverHandler(deliverDeps({ stores, mailer, log, now, metrics: metrics.deliver, defer: async (handle, seconds) => void deferred.push({ handle, seconds }) })),
+    sesEvents: sesEventsHandler(sesEventDeps({ stores, log, now, metrics: metrics.events })),
   };
-  return { table, stores, queue, log, clock, deferred, handlers };
+  return { table, stores, queue, log, clock, deferred, metrics, handlers };
 }

@@ -87,6 +87,7 @@ const SUMMARY_ATTRIBUTES = [
 /** Issues, batches and list state in the single DynamoDB table. */
 export class DynamoIssueStore implements IssueStore {
   private readonly tallies: TallyTable;
+  private readonly chunkedIssues = new Set<string>();
 
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {
     this.tallies = new TallyTable(db, table);
@@ -223,13 +224,37 @@ export class DynamoIssueStore implements IssueStore {
   }
 
   async completeBatch(issueId: string, batch: number): Promise<boolean> {
-    const parts = await this.tallies.done(issueId, batch);
-    if (parts.tally?.chunked === true) return typeof parts.tally.planned === 'number' && parts.done.size >= parts.tally.planned;
-    // An issue an earlier version planned: its planning, and the batches it finished, are on the issue item.
+    if (await this.chunked(issueId)) {
+      const parts = await this.tallies.done(issueId, batch);
+      return typeof parts.tally?.planned === 'number' && parts.done.size >= parts.tally.planned;
+    }
+    // An issue an earlier version planned keeps its batches done, and its planning, on its own items.
+    const done = await written(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: batchKey(issueId, batch),
+          UpdateExpression: 'SET #s = :done',
+          ConditionExpression: 'attribute_exists(pk) AND #s = :queued',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':done': 'done', ':queued': 'queued' },
+        }),
+      ),
+    );
+    if (done) await this.db.send(new UpdateCommand({ TableName: this.table, Key: issueKey(issueId), UpdateExpression: 'ADD batchesDone :one', ExpressionAttributeValues: { ':one': 1 } }));
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.table, Key: issueKey(issueId), ConsistentRead: true, ProjectionExpression: 'planComplete, batchesPlanned, batchesDone' }),
     );
-    return Item?.planComplete === true && parts.done.size + Number(Item.batchesDone ?? 0) >= Number(Item.batchesPlanned);
+    return Item?.planComplete === true && Number(Item.batchesDone ?? 0) >= Number(Item.batchesPlanned);
+  }
+
+  /** Whether the issue's batches are claimed in chunks (fixed when it is planned, so remembered). */
+  private async chunked(issueId: string): Promise<boolean> {
+    if (this.chunkedIssues.has(issueId)) return true;
+    const { chunked } = await this.tallies.read(issueId);
+    if (chunked) this.chunkedIssues.add(issueId);
+    if (this.chunkedIssues.size > 8) this.chunkedIssues.delete(this.chunkedIssues.values().next().value!);
+    return chunked;
   }
 
   async addCounts(issueId: string, counts: IssueCounts): Promise<void> {

@@ -67,13 +67,12 @@ export class TallyTable {
   }
 
   /** The items of the issue's partition whose sort key starts with `prefix`. */
-  query(issueId: string, prefix: string, options: { filterDone?: boolean; projection?: string } = {}): Promise<Record<string, unknown>[]> {
+  query(issueId: string, prefix: string, options: { onlyDone?: boolean } = {}): Promise<Record<string, unknown>[]> {
     return queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ...(options.filterDone ? { FilterExpression: '#s = :done', ExpressionAttributeNames: { '#s': 'status' } } : {}),
-      ...(options.projection ? { ProjectionExpression: options.projection } : {}),
-      ExpressionAttributeValues: { ':pk': issuePartition(issueId), ':prefix': prefix, ...(options.filterDone ? { ':done': 'done' } : {}) },
+      ...(options.onlyDone ? { FilterExpression: '#s = :done', ProjectionExpression: '#b', ExpressionAttributeNames: { '#s': 'status', '#b': 'batch' } } : {}),
+      ExpressionAttributeValues: { ':pk': issuePartition(issueId), ':prefix': prefix, ...(options.onlyDone ? { ':done': 'done' } : {}) },
     });
   }
 
@@ -140,6 +139,6 @@ export class TallyTable {
 
   /** Batch numbers an earlier version marked done on the batch items themselves (read only to finish such an issue). */
   async markedDone(issueId: string): Promise<Set<number>> {
-    return new Set((await this.query(issueId, BATCHES, { filterDone: true, projection: 'batch' })).map((item) => Number(item.batch)));
+    return new Set((await this.query(issueId, BATCHES, { onlyDone: true })).map((item) => Number(item.batch)));
   }
 }
