@@ -1,40 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Mailer } from '../../functions/core/ports.ts';
 import { subscriberId } from '../../functions/core/subscribers/identity.ts';
 import { verifyToken } from '../../functions/core/tokens.ts';
-import { articleText, settingsYaml } from '../helpers/factories.ts';
-import { tempTree } from '../helpers/cli.ts';
 import { snsEvent, sqsEvent } from '../helpers/events.ts';
-import { startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
-import { startSesStandIn, type SesStandIn, type StandInOptions } from '../helpers/ses-standin.ts';
-import { TOKEN_KEY, wireWorld, type World } from '../helpers/world.ts';
+import { ISSUE, SEND, sendingWorlds } from '../helpers/send-world.ts';
+import type { SesStandIn, StandInOptions } from '../helpers/ses-standin.ts';
+import { TOKEN_KEY, type World } from '../helpers/world.ts';
 
-const SEND = '2026-01-05T07:00:00Z';
-const ISSUE = '2026-01-05T0700Z';
 const READERS = Array.from({ length: 20 }, (_, i) => `reader${String(i).padStart(2, '0')}@example.com`);
 
-let dynamo: LocalDynamo;
+const worlds = sendingWorlds();
 let ses: SesStandIn | undefined;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => dynamo.close());
-afterEach(async () => {
-  await ses?.close();
-  ses = undefined;
-});
 
 async function setUp(options: StandInOptions = {}, mailer?: (real: Mailer) => Mailer): Promise<World> {
-  ses = await startSesStandIn(options);
-  const contentDir = tempTree({
-    'publication.yaml': settingsYaml(),
-    'articles/news.md': articleText({ title: 'The news', date: '2026-01-03T10:00:00Z' }),
-  });
-  const world = await wireWorld({ dynamo, ses: ses.client(), contentDir, batchSize: 5, ...(mailer ? { mailer } : {}) });
-  // SES's events for what it accepted reach the SES-events function, as through the configuration set.
-  ses.publish = (event) => world.handlers.sesEvents(snsEvent([event]));
-  world.clock.now = new Date(SEND);
-  for (const email of READERS) await world.stores.subscribers.addConfirmed(email, new Date('2026-01-01T00:00:00Z'), 'cli');
+  const world = await worlds.setUp(READERS, options, mailer);
+  ses = worlds.ses();
   return world;
 }
 

@@ -1,40 +1,22 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { DynamoDeliveryStore } from '../../functions/adapters/dynamo/deliveries.ts';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Mailer } from '../../functions/core/ports.ts';
 import { subscriberId } from '../../functions/core/subscribers/identity.ts';
-import { articleText, settingsYaml } from '../helpers/factories.ts';
-import { tempTree } from '../helpers/cli.ts';
 import { snsEvent, sqsEvent } from '../helpers/events.ts';
-import { startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
-import { startSesStandIn, type ReceivedMessage, type SesStandIn, type StandInOptions } from '../helpers/ses-standin.ts';
-import { wireWorld, type World } from '../helpers/world.ts';
+import { ISSUE, SEND, sendingWorlds } from '../helpers/send-world.ts';
+import type { ReceivedMessage, SesStandIn, StandInOptions } from '../helpers/ses-standin.ts';
+import type { World } from '../helpers/world.ts';
 
-const SEND = '2026-01-05T07:00:00Z';
-const ISSUE = '2026-01-05T0700Z';
 const LATER = (minutes: number) => new Date(Date.parse(SEND) + minutes * 60_000);
-
-let dynamo: LocalDynamo;
-let ses: SesStandIn | undefined;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => dynamo.close());
-afterEach(async () => {
-  await ses?.close();
-  ses = undefined;
-});
-
 const readers = (n: number) => Array.from({ length: n }, (_, i) => `reader${String(i).padStart(2, '0')}@example.com`);
 
+const worlds = sendingWorlds();
+let ses: SesStandIn | undefined;
+
 async function setUp(emails: string[], options: StandInOptions = {}, mailer?: (real: Mailer) => Mailer): Promise<World> {
-  ses = await startSesStandIn(options);
-  const contentDir = tempTree({ 'publication.yaml': settingsYaml(), 'articles/news.md': articleText({ title: 'The news', date: '2026-01-03T10:00:00Z' }) });
-  const world = await wireWorld({ dynamo, ses: ses.client(), contentDir, batchSize: 5, ...(mailer ? { mailer } : {}) });
-  // SES's Send and Delivery events for what it accepted reach the SES-events function.
-  ses.publish = (event) => world.handlers.sesEvents(snsEvent([event]));
-  world.clock.now = new Date(SEND);
-  for (const email of emails) await world.stores.subscribers.addConfirmed(email, new Date('2026-01-01T00:00:00Z'), 'cli');
+  const world = await worlds.setUp(emails, options, mailer);
+  ses = worlds.ses();
   return world;
 }
 
@@ -48,7 +30,7 @@ const to = (email: string) => ses!.messages.find((m) => m.destinations.includes(
 
 /** What the delivery records say, over these recipients of the issue. */
 async function recorded(world: World, emails: string[]) {
-  const history = new DynamoDeliveryStore(dynamo.docs, world.table);
+  const history = new DynamoDeliveryStore(worlds.dynamo().docs, world.table);
   const records = await Promise.all(emails.map((email) => history.forSubscriber(subscriberId(email), [ISSUE])));
   const all = records.flat();
   const count = (f: (r: (typeof all)[number]) => unknown) => all.filter(f).length;
@@ -91,7 +73,7 @@ describe("an issue's figures from SES's events (dynalite + loopback SES publishi
     expect((await world.stores.subscribers.get(subscriberId(emails[0]!)))?.state).toBe('suppressed');
     expect((await world.stores.subscribers.get(subscriberId(emails[1]!)))).toMatchObject({ state: 'confirmed', softBounces: 1 });
     expect((await world.stores.subscribers.get(subscriberId(emails[2]!)))?.state).toBe('suppressed');
-    const deliveries = new DynamoDeliveryStore(dynamo.docs, world.table);
+    const deliveries = new DynamoDeliveryStore(worlds.dynamo().docs, world.table);
     const history = async (email: string) => (await deliveries.forSubscriber(subscriberId(email), [ISSUE]))[0];
     expect(await history(emails[0]!)).toMatchObject({ status: 'sent', bouncedAt: new Date(at), deliveredAt: expect.any(Date) });
     expect((await history(emails[1]!))?.bouncedAt).toBeUndefined();
@@ -161,7 +143,7 @@ describe("an issue's figures from SES's events (dynalite + loopback SES publishi
     expect(batches.map((b) => b.recipients.length)).toEqual([5, 5, 1]);
     // As the earlier version left it: no tally; batch 1 sent, marked done and counted on the issue; two of
     // batch 2 recorded as sent and a third claimed a minute ago.
-    const { docs } = dynamo;
+    const { docs } = worlds.dynamo();
     const TableName = world.table;
     const pk = `ISSUE#${ISSUE}`;
     await docs.send(new DeleteCommand({ TableName, Key: { pk, sk: 'ISSUE#TALLY' } }));
