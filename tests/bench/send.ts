@@ -7,7 +7,8 @@
 // SDK middleware on its client; the planner's are shown apart), throttled requests, messages lost and
 // duplicated, and peak memory. Then what the SES-events function spends per message on its Send and
 // Delivery events, and the DynamoDB bill per million messages at on-demand prices.
-// BENCH_SEND_SIZES, BENCH_SEND_RUNS (runs of the first size; larger sizes run once), BENCH_WORKERS.
+// BENCH_SEND_SIZES, BENCH_SEND_RUNS (runs of the first size; larger sizes run once), BENCH_WORKERS,
+// BENCH_SEND_PROFILE (a directory for a CPU profile of each sender).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -192,6 +193,7 @@ async function sender(count: number, rate: number, endpoints: { dynamo: string; 
     JSON.stringify({
       seconds,
       cpuShare: (cpu.user + cpu.system) / 1e6 / seconds,
+      cpuMsPerThousand: (cpu.user + cpu.system) / 1e3 / (count / 1000),
       stats,
       issue: { status: issue?.status, sent: issue?.sent },
       retried,
@@ -204,7 +206,9 @@ async function sender(count: number, rate: number, endpoints: { dynamo: string; 
 }
 
 function startChild(args: string[]): { child: ChildProcess; firstLine: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', self, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_SEND_PROFILE=<dir>: a CPU profile of each sender, to see where its time goes.
+  const profile = args[0] === 'sender' && process.env.BENCH_SEND_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SEND_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', self, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const firstLine = new Promise<string>((resolve) => lines.once('line', resolve));
   lines.on('line', () => undefined);
@@ -214,6 +218,8 @@ function startChild(args: string[]): { child: ChildProcess; firstLine: Promise<s
 interface RunResult {
   rate: number;
   cpuShare: number;
+  /** Sender CPU time per 1,000 messages, ms: what bounds one core, whatever else runs on the machine. */
+  cpuMsPerThousand: number;
   throttledPct: number;
   lost: number;
   duplicated: number;
@@ -249,6 +255,7 @@ async function once(count: number, rate: number, measureEvents: boolean): Promis
   return {
     rate: (stats.messages - 1) / sendSeconds / rate,
     cpuShare: r.cpuShare,
+    cpuMsPerThousand: r.cpuMsPerThousand,
     throttledPct: (100 * stats.throttled) / stats.calls,
     lost: count - stats.uniqueRecipients,
     duplicated: stats.messages - stats.uniqueRecipients,
@@ -278,8 +285,8 @@ async function parent(): Promise<void> {
     `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model.trim()}); SES stand-in enforcing R (BENCH_SES_RATE), ${WORKERS} delivery workers in one process; ` +
       `runs: ${RUNS} of ${SIZES[0]!.toLocaleString("en")}, one of each larger size; min / median`,
   );
-  console.log('| R | subscribers | runs | sustained (of R) | sender CPU (of a core) | DynamoDB requests / message (deliver) | WRU / message | RRU / message | throttled % | lost | duplicated | peak RSS MB | issue |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| R | subscribers | runs | sustained (of R) | sender CPU (of a core) | sender CPU ms / 1,000 messages | DynamoDB requests / message (deliver) | WRU / message | RRU / message | throttled % | lost | duplicated | peak RSS MB | issue |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   let events: RunResult['events'];
   let deliver: RunResult['deliverPerMessage'] | undefined;
   const detail: string[] = [];
@@ -290,7 +297,7 @@ async function parent(): Promise<void> {
       events ??= runs[0]!.events;
       const all = (f: (r: RunResult) => number) => runs.map(f);
       console.log(
-        `| ${rate.toLocaleString('en')} | ${count.toLocaleString('en')} | ${runs.length} | ${spread(all((r) => r.rate), 3)} | ${spread(all((r) => r.cpuShare), 2)} | ` +
+        `| ${rate.toLocaleString('en')} | ${count.toLocaleString('en')} | ${runs.length} | ${spread(all((r) => r.rate), 3)} | ${spread(all((r) => r.cpuShare), 2)} | ${spread(all((r) => r.cpuMsPerThousand), 0)} | ` +
           `${spread(all((r) => r.deliverPerMessage.requests), 3)} | ${spread(all((r) => r.deliverPerMessage.write), 3)} | ${spread(all((r) => r.deliverPerMessage.read), 3)} | ` +
           `${spread(all((r) => r.throttledPct), 2)} | ${max(all((r) => r.lost))} | ${max(all((r) => r.duplicated))} | ${spread(all((r) => r.maxRssMb), 0)} | ${runs.map((r) => r.status).join(', ')} |`,
       );
