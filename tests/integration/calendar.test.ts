@@ -18,6 +18,7 @@ import { SiteIssueArchive } from '../../functions/core/issue/publish.ts';
 import { applySesEvent } from '../../functions/core/sending/ses-events.ts';
 import { loadSettings } from '../../functions/core/settings.ts';
 import { buildSite } from '../../functions/core/site/build.ts';
+import { newslettersOf } from '../../functions/core/newsletters/list.ts';
 import { subscriberId } from '../../functions/core/subscribers/identity.ts';
 import { SubscriptionMailer } from '../../functions/core/subscribers/confirmation.ts';
 import { SubscriptionService } from '../../functions/core/subscribers/service.ts';
@@ -90,7 +91,7 @@ async function setUp(): Promise<World> {
     mail: await SubscriptionMailer.load(settings, templates),
     log,
     tokenKey: KEY,
-    listId: LIST,
+    newsletters: newslettersOf(settings),
     apiUrl: API,
     envelopeFrom: 'digest@gazette.example.org',
     coolDownMs: 10 * 60_000,
