@@ -102,7 +102,10 @@ export async function sendChunk(deps: ChunkDeps, attempt: BatchAttempt, index: n
     const subscriber = attempt.current.get(recipient.id)!;
     let raw: Uint8Array;
     try {
-      raw = attempt.messages.forRecipient({ id: subscriber.id, email: subscriber.email, unsubscribeToken: recipient.unsubscribeToken }, at);
+      raw = attempt.messages.forRecipient(
+        { id: subscriber.id, email: subscriber.email, name: subscriber.name, unsubscribeToken: recipient.unsubscribeToken, preferencesToken: recipient.preferencesToken },
+        at,
+      );
     } catch (error) {
       // An address the message cannot carry (e.g. non-ASCII without SMTPUTF8): recorded, never retried.
       await deps.deliveries.markFailed(issue.id, recipient.id, `message not built: ${(error as Error).message}`, deps.now());

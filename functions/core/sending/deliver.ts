@@ -1,6 +1,8 @@
 import pLimit from 'p-limit';
 import type { Logger, Mailer } from '../ports.ts';
-import type { Subscriber, SubscriberStore } from '../subscribers/types.ts';
+import { LEGACY_NEWSLETTER_ID } from '../newsletters/list.ts';
+import { skipReason } from '../newsletters/membership.ts';
+import type { SubscriberStore } from '../subscribers/types.ts';
 import { envelopeSender } from '../envelope.ts';
 import type { IssueRecord } from '../issue/types.ts';
 import { sendChunk, type BatchAttempt } from './chunk.ts';
@@ -42,12 +44,6 @@ export type BatchOutcome =
 /** Chunks of one batch sent at once: the next is claimed while the last messages of the one before are out. */
 const CHUNKS_IN_FLIGHT = 2;
 
-/** Why a recipient of a planned batch gets no message now (no longer subscribed), or undefined: send. */
-export function skipReason(subscriber: Subscriber | undefined): string | undefined {
-  if (!subscriber) return 'removed';
-  return subscriber.state === 'confirmed' ? undefined : subscriber.state;
-}
-
 /**
  * Sends one batch of one issue, a chunk at a time (chunk.ts): a batch delivered twice, a retried
  * worker or a duplicated queue message never sends anyone a second copy. One rejected address is
@@ -84,7 +80,8 @@ export class BatchDeliverer {
     if (tally.pausedUntil && tally.pausedUntil > deps.now()) return { outcome: 'paused', sent: 0, until: tally.pausedUntil };
     const skips = new Map<string, string>();
     for (const recipient of batch.recipients) {
-      const reason = skipReason(current.get(recipient.id));
+      // Whoever left the issue's newsletter (or everything) since planning is skipped.
+      const reason = skipReason(current.get(recipient.id), issue.newsletter ?? LEGACY_NEWSLETTER_ID);
       if (reason !== undefined) skips.set(recipient.id, reason);
     }
     const attempt: BatchAttempt = { ...loaded, batch, current, skips, chunked: tally.chunked, sends: pLimit(deps.sendConcurrency), stop: {} };
