@@ -55,7 +55,9 @@ describe('newsletter status', () => {
     const system = await openSystem({ contentDir: content, dataDir: join(cwd, 'store'), log: quiet, env: ENV });
     try {
       const at = new Date('2026-11-22T22:00:00Z');
-      await system.stores.issues.createIssue(issueRecord(system.settings, { scheduledFor: at, batchesPlanned: 3, planComplete: true, batchesDone: 1, sent: 48, skipped: 1, failed: 1 }));
+      const issue = issueRecord(system.settings, { scheduledFor: at, batchesPlanned: 3, planComplete: true, sent: 48, skipped: 1, failed: 1 });
+      await system.stores.issues.createIssue(issue);
+      await system.stores.issues.completeBatch(issue.id, 1);
     } finally {
       await system.close();
     }
