@@ -30,7 +30,8 @@ function body(i: number, edit = ''): string {
 
 function articleFile(i: number, edit = ''): string {
   const date = new Date(Date.UTC(2020, 0, 1) + i * 3_600_000).toISOString();
-  return articleText({ title: `Article number ${i} & more`, date, tags: ['bench'] }, body(i, edit));
+  // Every article in the tag `bench`, and one of 20 topics: tag pages of every size.
+  return articleText({ title: `Article number ${i} & more`, date, tags: ['bench', `topic ${i % 20}`] }, body(i, edit));
 }
 
 /** One content folder of `count` articles, and the same articles as a Hugo site. */
