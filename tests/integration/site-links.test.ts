@@ -21,12 +21,12 @@ describe('every link the built site emits resolves', () => {
     const check = checkBuiltSite(out, SITE.siteUrl, SITE.digest.apiUrl, API_ROUTES);
     expect(check.broken).toEqual([]);
     expect([...check.routes]).toEqual(['POST /subscribe']);
-    // 120 article pages, 3 + 3 index pages (site, newsletter), 7 tags with their pages, the tags' index, subscribe.html, sitemap, feeds.
+    // 120 article pages, 3 + 3 + 1 index pages (site, the two newsletters), 7 tags with their pages, the tags' index, subscribe.html, sitemap, feeds.
     expect(check.files).toBeGreaterThan(150);
     expect(check.followed).toBeGreaterThan(3000);
     expect(check.external).toBeGreaterThan(0);
     console.log(`link check, generated site: ${check.files} files, ${check.followed} links followed, ${check.external} to other hosts left alone, 0 broken`);
-    for (const path of ['page/3/index.html', 'tags/economy/index.html', 'tags/北朝鮮/feed.xml', 'tags/etc-passwd/atom.xml', 'tags/north-korea/feed.json', 'tags/only-seven/index.html', 'newsletters/digest/page/3/index.html']) {
+    for (const path of ['page/3/index.html', 'tags/economy/index.html', 'tags/北朝鮮/feed.xml', 'tags/etc-passwd/atom.xml', 'tags/north-korea/feed.json', 'tags/only-seven/index.html', 'newsletters/digest/page/3/index.html', 'newsletters/economy/index.html', 'newsletters/economy/feed.json']) {
       expect(existsSync(join(out, path)), path).toBe(true);
     }
   });
@@ -41,7 +41,7 @@ describe('every link the built site emits resolves', () => {
     expect(check.routes).toContain('GET /subscribe');
     expect(check.files).toBeGreaterThanOrEqual(10);
     console.log(`link check, shipped content on the local server: ${check.files} files, ${check.followed} links followed, ${check.external} to other hosts left alone, 0 broken`);
-    for (const path of ['/', '/articles/north-korean-troops-sent-without-a-choice.html', '/subscribe.html', '/sitemap.xml', '/favicon.svg', '/tags/index.html', '/newsletters/digest/index.html', '/newsletters/digest/feed.xml']) {
+    for (const path of ['/', '/articles/north-korean-troops-sent-without-a-choice.html', '/subscribe.html', '/sitemap.xml', '/favicon.svg', '/tags/index.html', '/newsletters/digest/index.html', '/newsletters/digest/feed.xml', '/newsletters/military/index.html', '/newsletters/military/atom.xml', '/tags/military/index.html', '/tags/russia/feed.json']) {
       expect(check.statuses.get(path), path).toBe(200);
     }
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadArticles } from '../../functions/core/articles/load.ts';
-import type { Newsletter } from '../../functions/core/newsletters/list.ts';
+import { newslettersOf, type Newsletter } from '../../functions/core/newsletters/list.ts';
 import { siteCollections, tagCollections } from '../../functions/core/site/collections.ts';
 import { paginate, renderListPage } from '../../functions/core/site/lists.ts';
 import { loadPageTemplates, renderArticlePage } from '../../functions/core/site/pages.ts';
@@ -16,6 +16,8 @@ import { metaTags, select, text, within } from '../helpers/html.ts';
 import Mustache from 'mustache';
 
 const settings = testSettings();
+// A newsletter as the settings would give it: the single digest's schedule and mail fields, these choices.
+const newsletter = (fields: Pick<Newsletter, 'id' | 'name' | 'description' | 'default' | 'tags' | 'excludeTags'>): Newsletter => ({ ...newslettersOf(settings)[0]!, ...fields });
 const templates = await loadPageTemplates({ load: async (name) => readFileSync(join(ROOT, 'templates', name), 'utf8') });
 const subscribe = readFileSync(join(ROOT, 'templates', 'subscribe.html'), 'utf8');
 
@@ -79,8 +81,8 @@ describe('collections', () => {
       { title: 'Advert', tags: ['economy', 'sponsored'] },
     ]);
     const newsletters: Newsletter[] = [
-      { id: 'weekly', name: 'The Weekly', description: 'Everything, weekly', default: true, tags: [], excludeTags: ['sponsored'] },
-      { id: 'economy', name: 'Economy Brief', description: 'Money matters', default: false, tags: ['Economy'], excludeTags: [] },
+      newsletter({ id: 'weekly', name: 'The Weekly', description: 'Everything, weekly', default: true, tags: [], excludeTags: ['sponsored'] }),
+      newsletter({ id: 'economy', name: 'Economy Brief', description: 'Money matters', default: false, tags: ['Economy'], excludeTags: [] }),
     ];
     const { collections, duplicates } = siteCollections(settings, list, newsletters);
     expect(collections.map((c) => [c.kind, c.folder, c.articles.map((a) => a.title)])).toEqual([
@@ -171,8 +173,8 @@ describe('an article page', () => {
 
 describe('the subscribe form', () => {
   const two: Newsletter[] = [
-    { id: 'weekly', name: 'The Weekly', description: 'Everything, every Monday', default: true, tags: [], excludeTags: [] },
-    { id: 'economy', name: 'Economy Brief', description: 'Money matters', default: false, tags: ['economy'], excludeTags: [] },
+    newsletter({ id: 'weekly', name: 'The Weekly', description: 'Everything, every Monday', default: true, tags: [], excludeTags: [] }),
+    newsletter({ id: 'economy', name: 'Economy Brief', description: 'Money matters', default: false, tags: ['economy'], excludeTags: [] }),
   ];
   const render = (view: ReturnType<typeof subscribeFormView>) => Mustache.render(templates.subscribeForm, { form: view });
 

@@ -42,7 +42,9 @@ export function siteCollection(settings: Settings): CollectionSpec {
 
 /** A newsletter's collection: the articles it carries (see newsletters/list.ts). */
 export function newsletterCollection(newsletter: Newsletter): CollectionSpec {
-  return { kind: 'newsletter', folder: newsletterFolder(newsletter.id), title: newsletter.name, description: newsletter.description, filter: (a) => carries(newsletter, a) };
+  // Feeds and pages need a description (Atom's subtitle must not be blank); settings may leave it out.
+  const description = newsletter.description.trim() || `Every article ${newsletter.name} carries, newest first.`;
+  return { kind: 'newsletter', folder: newsletterFolder(newsletter.id), title: newsletter.name, description, filter: (a) => carries(newsletter, a) };
 }
 
 /** The articles of a collection spec, newest first (as `articles` is). */
