@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { SITE_STATE_DIR, type SiteOutput } from '../core/ports.ts';
 
@@ -22,11 +22,22 @@ export class FileSiteOutput implements SiteOutput {
     this.writeFile(this.resolve(path), body);
   }
 
+  /** Deletes one file, and the folders it leaves empty (a tag's folder goes with its last file). */
   async remove(path: string): Promise<void> {
+    const full = this.resolve(path);
     try {
-      unlinkSync(this.resolve(path));
+      unlinkSync(full);
     } catch (error) {
       if (!isMissing(error)) throw error;
+    }
+    for (let dir = dirname(full); relative(this.root, dir) !== '' && !relative(this.root, dir).startsWith('..'); dir = dirname(dir)) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        // Not empty (or already gone): the folders above it stay too.
+        break;
+      }
+      this.made.delete(dir);
     }
   }
 

@@ -1,22 +1,31 @@
 import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
-import { CONTENT_TYPES } from '../core/site/build.ts';
+import { basename, extname, join, normalize, sep } from 'node:path';
+import { CONTENT_TYPES } from '../core/site/content-types.ts';
 import { FEED_PATHS } from '../core/urls.ts';
 import { pageHeaders } from './page-headers.ts';
 
+/** Which feed a path is, by its name: the site's, a tag's, a newsletter's, the archive's Atom feed. */
+function feedKind(path: string): keyof typeof FEED_PATHS | undefined {
+  const name = basename(path);
+  return name === FEED_PATHS.rss ? 'rss' : name === FEED_PATHS.atom ? 'atom' : name === FEED_PATHS.json ? 'json' : undefined;
+}
+
 function contentType(path: string): string {
-  if (path === FEED_PATHS.rss) return CONTENT_TYPES.rss;
-  if (path === FEED_PATHS.atom) return CONTENT_TYPES.atom;
-  if (path === FEED_PATHS.json) return CONTENT_TYPES.json;
+  const feed = feedKind(path);
+  if (feed) return CONTENT_TYPES[feed];
   switch (extname(path)) {
     case '.html':
       return CONTENT_TYPES.html;
     case '.css':
       return CONTENT_TYPES.css;
+    case '.svg':
+      return CONTENT_TYPES.svg;
+    case '.txt':
+      return 'text/plain; charset=utf-8';
     case '.xml':
-      return 'application/xml; charset=utf-8';
+      return CONTENT_TYPES.xml;
     case '.json':
       return 'application/json; charset=utf-8';
     case '.png':
@@ -50,9 +59,10 @@ export function noneMatch(field: string, etag: string): boolean {
 export function feedUpdated(path: string, body: Buffer): Date | undefined {
   const head = () => body.subarray(0, 4096).toString('utf8');
   let text: string | undefined;
-  if (path === FEED_PATHS.rss) text = /<lastBuildDate>([^<]{1,64})<\/lastBuildDate>/.exec(head())?.[1];
-  else if (path === FEED_PATHS.atom) text = /<updated>([^<]{1,64})<\/updated>/.exec(head().split('<entry')[0]!)?.[1];
-  else if (path === FEED_PATHS.json) {
+  const feed = feedKind(path);
+  if (feed === 'rss') text = /<lastBuildDate>([^<]{1,64})<\/lastBuildDate>/.exec(head())?.[1];
+  else if (feed === 'atom') text = /<updated>([^<]{1,64})<\/updated>/.exec(head().split('<entry')[0]!)?.[1];
+  else if (feed === 'json') {
     try {
       const feed = JSON.parse(body.toString('utf8')) as { items?: { date_modified?: string; date_published?: string }[] };
       const times = (feed.items ?? []).map((item) => Date.parse(item.date_modified ?? item.date_published ?? '')).filter((t) => !Number.isNaN(t));
@@ -111,7 +121,7 @@ export async function serveStatic(root: string, urlPath: string, req: IncomingMe
     'content-type': contentType(relative),
     etag,
     'last-modified': lastModified.toUTCString(),
-    'cache-control': relative.startsWith('feed') || relative === 'atom.xml' ? 'public, max-age=300' : 'public, max-age=60',
+    'cache-control': feedKind(relative) ? 'public, max-age=300' : 'public, max-age=60',
   };
   const ifNoneMatch = req.headers['if-none-match'];
   const ifModifiedSince = req.headers['if-modified-since'];

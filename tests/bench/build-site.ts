@@ -1,12 +1,15 @@
 // Benchmark: `newsletter build` as a user runs it (the whole process: node functions/cli/bin.mjs build),
-// for 1,000 and 10,000 generated articles: a full build into an empty folder, a rebuild after editing
-// one article, and the start-up (`--help`, a build of an empty content folder). Side by side with Hugo
-// (minimal layouts with RSS, Atom and JSON Feed outputs, the same articles), runs alternating.
+// for 1,000 and 10,000 generated articles (each tagged `bench` and one of 20 topics): a full build
+// into an empty folder, a rebuild after editing one article, and the start-up (`--help`, a build of an
+// empty content folder). Side by side with Hugo, runs alternating, its layouts writing the same kinds
+// of output as ours (article pages, paginated lists per tag and for every article, RSS, Atom and JSON
+// Feed per list, the tags' index, a sitemap: see support/hugo-site.ts); the bench prints what each
+// side wrote.
 // Prints min and median wall time of several runs, the median CPU time and peak memory (GNU time), and
 // one table; its ratio is the median of the ratios of runs made one after the other (wall time).
 // BENCH_RUNS sets the number of runs (default 5); BENCH_SIZES a comma-separated list of sizes.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +33,8 @@ function body(i: number, edit = ''): string {
 
 function articleFile(i: number, edit = ''): string {
   const date = new Date(Date.UTC(2020, 0, 1) + i * 3_600_000).toISOString();
-  return articleText({ title: `Article number ${i} & more`, date, tags: ['bench'] }, body(i, edit));
+  // Every article in the tag `bench`, and one of 20 topics: tag pages of every size.
+  return articleText({ title: `Article number ${i} & more`, date, tags: ['bench', `topic ${i % 20}`] }, body(i, edit));
 }
 
 /** One content folder of `count` articles, and the same articles as a Hugo site. */
@@ -112,6 +116,30 @@ function row(work: string, ours: Series, theirs: Series | undefined, note = ''):
   console.log(`${work}: ours ${seconds(o.median)} median, ${seconds(o.min)} min${t ? `; Hugo ${seconds(t.median)} median, ${seconds(t.min)} min` : ''}`);
 }
 
+/** What a built site holds, by kind of file: both sides write the same kinds (see support/hugo-site.ts). */
+function describeOutput(root: string): string {
+  const kinds: [string, RegExp][] = [
+    ["redirects (Hugo's page/1/)", /(^|\/)page\/1\/index\.html$/],
+    ['list pages', /^((tags|newsletters)\/[^/]+\/|articles\/)?(page\/\d+\/)?index\.html$/],
+    ['article pages', /^articles\/[^/]+(\.html|\/index\.html)$/],
+    ['feeds', /(^|\/)(feed\.xml|index\.xml|atom\.xml|feed\.json)$/],
+    ["tags' index", /^tags\/index\.html$/],
+    ['sitemap', /^sitemap\.xml$/],
+    ['style, icon, subscribe page', /^(style\.css|favicon\.svg|subscribe\.html)$/],
+  ];
+  const counts = new Map<string, number>();
+  let total = 0;
+  for (const name of readdirSync(root, { recursive: true }) as string[]) {
+    const path = name.split('\\').join('/');
+    if (path.startsWith('.newsletter') || !statSync(join(root, path)).isFile()) continue;
+    total++;
+    const kind = kinds.find(([, pattern]) => pattern.test(path))?.[0] ?? 'other';
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  const listed = [...kinds.map(([kind]) => kind), 'other'].filter((kind) => counts.has(kind));
+  return `${listed.map((kind) => `${counts.get(kind)!.toLocaleString('en')} ${kind}`).join(', ')}: ${total.toLocaleString('en')} files`;
+}
+
 function fresh(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -156,6 +184,8 @@ try {
     );
     for (const run of full.runs) if (!run.stdout.includes(`${count} articles published`)) throw new Error(`expected ${count} published: ${run.stdout}`);
     row(`build ${label} articles`, full, hugoFull);
+    console.log(`  ours writes ${describeOutput(out)}`);
+    if (HUGO) console.log(`  Hugo writes ${describeOutput(hugoOut)}`);
 
     // Rebuild after editing the newest article (it is in the feeds): output and cache from a full build.
     newOutputs();

@@ -134,4 +134,43 @@ describe.skipIf(!browserAvailable())('in a real browser, against npm start', () 
     expect((await fetch(new URL('atom.xml', server.url))).headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
     expect((await fetch(new URL('feed.json', server.url))).headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
   });
+
+  it('the subscribe form on an article page, with a name and a second newsletter ticked: the site\'s own policy lets it post, the confirmation mail lands in the outbox, the choice is stored', async () => {
+    const page = await open('articles/north-korean-troops-sent-without-a-choice.html', 375);
+    const blocked: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+    });
+    // The sample's two newsletters: a checkbox each, the default (the weekly digest) ticked.
+    const boxes = page.locator('form.subscribe-form input[type=checkbox][name=newsletters]');
+    expect(await boxes.evaluateAll((inputs) => inputs.map((i) => [(i as HTMLInputElement).value, (i as HTMLInputElement).checked]))).toEqual([
+      ['digest', true],
+      ['military', false],
+    ]);
+    expect(await page.textContent('form.subscribe-form label[for=newsletter-military]')).toBe('Military briefing');
+    await page.check('form.subscribe-form #newsletter-military');
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+    expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    await page.fill('form.subscribe-form input[name=email]', 'cleo@example.com');
+    await page.fill('form.subscribe-form input[name=name]', 'Cleo');
+    await page.click('form.subscribe-form button[type=submit]');
+    await expect.poll(() => page.textContent('h1')).toBe('Check your inbox');
+    expect(blocked).toEqual([]);
+    await page.close();
+    const outbox = await open('outbox');
+    expect(await outbox.locator('li:has-text("cleo@example.com")').filter({ hasText: 'Confirm your subscription' }).count()).toBe(1);
+    // The request keeps her choices; her confirmation makes them hers.
+    await outbox.click('li:has-text("cleo@example.com") >> a:has-text("Confirm your subscription")');
+    await outbox.goto((await outbox.getAttribute('a:has-text("Confirm my subscription")', 'href'))!);
+    await outbox.click('button:has-text("Confirm my subscription")');
+    await expect.poll(() => outbox.textContent('h1')).toBe('You are subscribed');
+    await outbox.close();
+    // What the form posted is what the store holds: her name and both newsletters.
+    const exported = runCli(['subscribers', 'export'], { cwd });
+    expect(exported.status, exported.stderr).toBe(0);
+    const [header, ...rows] = exported.stdout.trim().split('\n').map((line) => line.split(','));
+    const cleo = rows.find((row) => row[0] === 'cleo@example.com')!;
+    const field = (name: string) => cleo[header!.indexOf(name)];
+    expect([field('name'), field('state'), field('newsletters')]).toEqual(['Cleo', 'confirmed', 'digest military']);
+  });
 });

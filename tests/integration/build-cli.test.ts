@@ -100,10 +100,10 @@ describe('newsletter build on a site it built before', () => {
   it('writes nothing when nothing changed, and after one edit only the files whose bytes changed', () => {
     const content = weekly(8);
     const out = tempDir();
-    expect(runCli(['build', '--content', content, '--out', out]).stdout).toContain('wrote 13 changed files, 0 unchanged');
+    expect(runCli(['build', '--content', content, '--out', out]).stdout).toContain('wrote 21 changed files, 0 unchanged');
     const before = snapshot(out);
     const again = runCli(['build', '--content', content, '--out', out]);
-    expect(again.stdout).toContain('wrote 0 changed files, 13 unchanged');
+    expect(again.stdout).toContain('wrote 0 changed files, 21 unchanged');
     expect(snapshot(out)).toEqual(before);
 
     writeFileSync(join(content, 'articles/a2.md'), articleText({ title: 'Story 2', date: '2024-10-03T09:00:00Z' }, 'Story 2, corrected.\n\nMore.\n'));
@@ -113,10 +113,11 @@ describe('newsletter build on a site it built before', () => {
     const rewritten = [...after].filter(([path, [, mtime]]) => before.get(path)?.[1] !== mtime).map(([path]) => path).sort();
     const changed = [...after].filter(([path, [body]]) => before.get(path)?.[0] !== body).map(([path]) => path).sort();
     expect(rewritten).toEqual(changed);
-    // The page and the index: the edit is not among the feeds' three newest, and a build without the
-    // store writes no digest archive.
-    expect(changed).toEqual(['articles/story-2.html', 'index.html']);
-    expect(edited.stdout).toContain('wrote 2 changed files, 11 unchanged');
+    // The page and the lists that show it (the site's, the one newsletter's): the edit is not among the
+    // feeds' three newest, the sitemap's dates are the same, and a build without the store writes no
+    // digest archive.
+    expect(changed).toEqual(['articles/story-2.html', 'index.html', 'newsletters/digest/index.html']);
+    expect(edited.stdout).toContain('wrote 3 changed files, 18 unchanged');
   });
 
   it('removes the page of a deleted article and nothing another writer put in the site', () => {
@@ -147,7 +148,23 @@ describe('newsletter build on a site it built before', () => {
     expect(manifest).toMatchObject({ format: 1, nextEmbargo: '2099-01-01T00:00:00.000Z' });
     expect(Date.parse(manifest.now)).toBeGreaterThan(Date.now() - 120_000);
     expect(manifest.published.map((p: { path: string }) => p.path)).toEqual(['articles/story-1.html', 'articles/story-0.html']);
-    expect(Object.keys(manifest.files).sort()).toEqual(['articles/story-0.html', 'articles/story-1.html', 'atom.xml', 'feed.json', 'feed.xml', 'index.html', 'style.css']);
+    expect(Object.keys(manifest.files).sort()).toEqual([
+      'articles/story-0.html',
+      'articles/story-1.html',
+      'atom.xml',
+      'favicon.svg',
+      'feed.json',
+      'feed.xml',
+      'index.html',
+      'newsletters/digest/atom.xml',
+      'newsletters/digest/feed.json',
+      'newsletters/digest/feed.xml',
+      'newsletters/digest/index.html',
+      'sitemap.xml',
+      'style.css',
+      'subscribe.html',
+      'tags/index.html',
+    ]);
     expect(Object.keys(manifest.shared).every((p) => p.startsWith('issues/'))).toBe(true);
   });
 });

@@ -22,8 +22,9 @@ describe('feeds Lambda handler', () => {
     const handler = feedsHandler({ ...localBuildDeps({ content, out: site }, jsonLogger({ service: 'feeds' })), now: () => new Date() });
     const result = await handler(s3Event('content-bucket', ['articles/one.md']), lambdaContext());
     spy.mockRestore();
-    // The article's page, index, style sheet and three feeds (without a store, no digest archive).
-    expect(result).toEqual({ built: true, published: 1, inFeeds: 1, problems: ['articles/two.md:2: title: must not be empty'], written: 6 });
+    // The article's page, the index and three feeds, the newsletter's page and three feeds, the tags' index,
+    // subscribe.html, the sitemap, the style sheet and the icon (without a store, no digest archive).
+    expect(result).toEqual({ built: true, published: 1, inFeeds: 1, problems: ['articles/two.md:2: title: must not be empty'], written: 14 });
     expect(parseRssFeed(readFileSync(join(site, 'feed.xml'), 'utf8')).items!.map((i) => i.title)).toEqual(['One']);
     const parsed = logs.map((l) => JSON.parse(l));
     expect(parsed).toEqual(expect.arrayContaining([

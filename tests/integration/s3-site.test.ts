@@ -236,6 +236,12 @@ describe('feeds Lambda handler on AWS wiring', () => {
       'Put feed.json',
       'Put feed.xml',
       'Put index.html',
+      'Put newsletters/digest/atom.xml',
+      'Put newsletters/digest/feed.json',
+      'Put newsletters/digest/feed.xml',
+      'Put newsletters/digest/index.html',
+      // Story 1 is no longer in it.
+      'Put sitemap.xml',
     ]);
     expect(result.written).toBe(calls.filter((c) => c.startsWith('Put ') && !c.includes('.newsletter/')).length);
     const site = await keys('site-again');

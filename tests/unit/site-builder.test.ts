@@ -73,8 +73,8 @@ describe('a site rebuilt by one SiteBuilder', () => {
     content.add('articles/a.md', articleText({ title: 'Alpha', date: '2025-01-01T00:00:00Z' }, 'Edited first paragraph.\n'));
     const edited = await builder.build(T0);
     expect(edited.parsed).toBe(1);
-    // Alpha is not in the two-item feeds, so they keep their bytes; its page, the index and its issue page change.
-    expect(output.writes.filter((p) => !p.startsWith('issues/')).sort()).toEqual(['articles/alpha.html', 'index.html']);
+    // Alpha is not in the two-item feeds, so they keep their bytes; its page and the lists that show it change.
+    expect(output.writes.filter((p) => !p.startsWith('issues/')).sort()).toEqual(['articles/alpha.html', 'index.html', 'newsletters/digest/index.html']);
     expect(output.files.get('articles/alpha.html')).toContain('Edited first paragraph.');
 
     content.files.delete('articles/c.md');

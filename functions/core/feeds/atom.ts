@@ -1,7 +1,6 @@
 import type { Article } from '../articles/types.ts';
 import type { Settings } from '../settings.ts';
-import { feedUrls } from '../urls.ts';
-import { GENERATOR, newestUpdate } from './model.ts';
+import { GENERATOR, newestUpdate, siteChannel, type FeedChannel } from './model.ts';
 import { buildXml, plainTextAsHtml, type XmlNode } from './xml.ts';
 
 /**
@@ -10,7 +9,7 @@ import { buildXml, plainTextAsHtml, type XmlNode } from './xml.ts';
  * the `feed` package escapes only `&` in attribute values (a tag `a<b` made the document not
  * well-formed) and refuses ids that are not URLs.
  */
-export function renderAtom(settings: Settings, articles: Article[]): string {
+export function renderAtom(settings: Settings, articles: Article[], channel: FeedChannel = siteChannel(settings)): string {
   const person = (name: string): XmlNode => ({ name });
   const entry = (article: Article): XmlNode => ({
     title: { '@type': 'html', '#text': plainTextAsHtml(article.title) },
@@ -33,15 +32,15 @@ export function renderAtom(settings: Settings, articles: Article[]): string {
     feed: {
       '@xmlns': 'http://www.w3.org/2005/Atom',
       '@xml:lang': settings.language,
-      id: settings.siteUrl,
-      title: settings.title,
-      subtitle: settings.description,
+      id: channel.home,
+      title: channel.title,
+      subtitle: channel.description,
       updated: newestUpdate(articles).toISOString(),
       generator: GENERATOR,
       author,
       link: [
-        { '@rel': 'alternate', '@type': 'text/html', '@href': settings.siteUrl },
-        { '@rel': 'self', '@type': 'application/atom+xml', '@href': feedUrls(settings.siteUrl).atom },
+        { '@rel': 'alternate', '@type': 'text/html', '@href': channel.home },
+        { '@rel': 'self', '@type': 'application/atom+xml', '@href': channel.feeds.atom },
       ],
       rights: settings.copyright,
       entry: articles.map(entry),

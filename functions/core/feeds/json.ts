@@ -1,6 +1,6 @@
 import type { Article } from '../articles/types.ts';
 import type { Settings } from '../settings.ts';
-import { feedUrls } from '../urls.ts';
+import { siteChannel, type FeedChannel } from './model.ts';
 
 interface JsonFeedAuthor {
   name: string;
@@ -25,9 +25,10 @@ interface JsonFeedItem {
 /**
  * JSON Feed 1.1, written with JSON.stringify: the `feed` package writes version 1 and drops
  * `date_published` and `language`. `authors` with the 1.0 `author` kept for older readers,
- * `date_published` always, `date_modified` only when the article was updated.
+ * `date_published` always, `date_modified` only when the article was updated. `channel` names a
+ * tag's or a newsletter's feed; by default the site's.
  */
-export function renderJsonFeed(settings: Settings, articles: Article[]): string {
+export function renderJsonFeed(settings: Settings, articles: Article[], channel: FeedChannel = siteChannel(settings)): string {
   const item = (article: Article): JsonFeedItem => {
     const author = { name: article.author ?? settings.author.name };
     return {
@@ -47,10 +48,10 @@ export function renderJsonFeed(settings: Settings, articles: Article[]): string 
   const author = { name: settings.author.name, url: settings.siteUrl };
   const doc = {
     version: 'https://jsonfeed.org/version/1.1',
-    title: settings.title,
-    home_page_url: settings.siteUrl,
-    feed_url: feedUrls(settings.siteUrl).json,
-    description: settings.description,
+    title: channel.title,
+    home_page_url: channel.home,
+    feed_url: channel.feeds.json,
+    description: channel.description,
     language: settings.language,
     authors: [author],
     author,

@@ -1,7 +1,6 @@
 import type { Article } from '../articles/types.ts';
 import type { Settings } from '../settings.ts';
-import { feedUrls } from '../urls.ts';
-import { GENERATOR, newestUpdate } from './model.ts';
+import { GENERATOR, newestUpdate, siteChannel, type FeedChannel } from './model.ts';
 import { buildXml, plainTextAsHtml, xmlText, type XmlNode } from './xml.ts';
 
 /**
@@ -19,10 +18,10 @@ const PLAIN_TEXT = new Set(['title', 'category', 'dc:creator', 'copyright', 'gen
  * RSS 2.0 with full content in `content:encoded`, the summary in `description` (HTML, so its text is
  * escaped once more), a permanent `guid isPermaLink="false"`, the first publication time as `pubDate`
  * (RFC 822), the author as `dc:creator` (RSS `author` must be an e-mail address) and an
- * `atom:link rel="self"`. Written with an XML builder: the `feed` package writes titles as CDATA
+ * `atom:link rel="self"`. `channel` names a tag's or a newsletter's feed; by default the site's. Written with an XML builder: the `feed` package writes titles as CDATA
  * (the Best Practices Profile asks for character references) and leaves attribute values unescaped.
  */
-export function renderRss(settings: Settings, articles: Article[]): string {
+export function renderRss(settings: Settings, articles: Article[], channel: FeedChannel = siteChannel(settings)): string {
   const item = (article: Article): XmlNode => ({
     title: article.title,
     link: article.url,
@@ -40,15 +39,15 @@ export function renderRss(settings: Settings, articles: Article[]): string {
       '@xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
       '@xmlns:atom': 'http://www.w3.org/2005/Atom',
       channel: {
-        title: settings.title,
-        link: settings.siteUrl,
-        description: plainTextAsHtml(settings.description),
+        title: channel.title,
+        link: channel.home,
+        description: plainTextAsHtml(channel.description),
         lastBuildDate: newestUpdate(articles).toUTCString(),
         docs: 'https://www.rssboard.org/rss-specification',
         generator: GENERATOR,
         language: settings.language,
         copyright: settings.copyright,
-        'atom:link': { '@href': feedUrls(settings.siteUrl).rss, '@rel': 'self', '@type': 'application/rss+xml' },
+        'atom:link': { '@href': channel.feeds.rss, '@rel': 'self', '@type': 'application/rss+xml' },
         item: articles.map(item),
       },
     },

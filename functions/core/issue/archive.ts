@@ -6,8 +6,9 @@ import { formatLongDate } from '../digest/dates.ts';
 import type { SiteOutput } from '../ports.ts';
 import { newslettersOf, type Newsletter } from '../newsletters/list.ts';
 import type { Settings } from '../settings.ts';
-import { renderPage, type PageTemplates } from '../site/pages.ts';
+import { partialsOf, renderPage, type PageTemplates } from '../site/pages.ts';
 import { issueArchivePath, issueArchiveUrl, siteUrlFor } from '../urls.ts';
+import { defaultSubscribeForm } from '../web/subscribe-form.ts';
 import type { IssueArticle, IssueSummary } from './types.ts';
 
 /**
@@ -79,8 +80,9 @@ export function renderIssuePage(input: Omit<ArchiveInput, 'issues'> & { issue: I
       issue: { date: issue.scheduledFor.toISOString(), dateText: when, subject: issue.subject, newsletter: newsletterName(issue, settings) },
       articles: issue.articles.map((a) => articleView(a, settings, input.published)),
       index: 'index.html',
+      form: defaultSubscribeForm(settings),
     },
-    { 'article-item': templates.articleItem },
+    partialsOf(templates),
   );
   return renderPage(templates, settings, `${issue.subject} · ${when} · ${settings.title}`, '../', body, issueArchiveUrl(settings.siteUrl, issue.id));
 }
@@ -89,6 +91,8 @@ export function renderIssuePage(input: Omit<ArchiveInput, 'issues'> & { issue: I
 export function renderIssueIndex(input: ArchiveInput): string {
   const { settings, templates, issues } = input;
   const body = Mustache.render(templates.issues, {
+    root: '../',
+    form: defaultSubscribeForm(settings),
     site: { title: settings.title },
     several: newslettersOf(settings).length > 1,
     feed: 'atom.xml',
@@ -102,7 +106,7 @@ export function renderIssueIndex(input: ArchiveInput): string {
       count: issue.articles.length,
       many: issue.articles.length !== 1,
     })),
-  });
+  }, partialsOf(templates));
   return renderPage(templates, settings, `Past issues · ${settings.title}`, '../', body, siteUrlFor(settings.siteUrl, ARCHIVE_PATHS.index));
 }
 

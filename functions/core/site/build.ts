@@ -1,17 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { assembleArticles, type LoadedContent } from '../articles/assemble.ts';
 import { formatProblem, type Article } from '../articles/types.ts';
-import { renderAtom } from '../feeds/atom.ts';
-import { renderJsonFeed } from '../feeds/json.ts';
-import { renderRss } from '../feeds/rss.ts';
 import type { ContentSource, Logger, ReadOptions, SiteOutput, TemplateSource, VersionedFile } from '../ports.ts';
 import { loadSettings, SETTINGS_FILE, type Settings } from '../settings.ts';
-import { articlePath, FEED_PATHS } from '../urls.ts';
+import { articlePath, SITE_PATHS } from '../urls.ts';
 import { ArticleCache, CACHE_CHANGES_STATE, CACHE_STATE, type CacheEntry, type CacheKeys, type CachedArticle } from './cache.ts';
 import { contentHash, keyOf } from './hash.ts';
 import { collect, isPublished, lazyInProcess, readsHtml, storedEntries } from './incremental.ts';
 import { OutputLedger } from './ledger.ts';
 import { MANIFEST_STATE, parseManifest, readSiteManifest, rebuildDue, serialiseManifest, type SiteManifest } from './manifest.ts';
-import { loadPageTemplates, renderArticlePage, renderIndexPage } from './pages.ts';
+import { siteCollections, type Collection } from './collections.ts';
+import { CONTENT_TYPES } from './content-types.ts';
+import { writeFeeds, writeLists } from './outputs.ts';
+import { loadPageTemplates, renderArticlePage } from './pages.ts';
 import type { ArticleProcessor, ProcessContext, ProcessedFile } from './process.ts';
 
 export { publishedArticleIds, readSiteManifest, rebuildDue, type SiteManifest } from './manifest.ts';
@@ -51,8 +52,10 @@ export interface BuildReport extends LoadedContent<PublishedArticle> {
   removed: string[];
   /** Article files parsed by this build; the others came from the cache. */
   parsed: number;
-  /** Items each feed carries (at most the settings' `feedItems`). */
+  /** Items the site's feeds carry (at most the settings' `feedItems`). */
   feedItems: number;
+  /** Tags with a page and feeds of their own. */
+  tags: number;
   /** Paths of the digest's archive written (its pages, index and feed); empty without an archive. */
   archived: string[];
   /** When the earliest scheduled article is due: a build at or after it publishes it. */
@@ -60,13 +63,10 @@ export interface BuildReport extends LoadedContent<PublishedArticle> {
 }
 
 
-export const CONTENT_TYPES = {
-  rss: 'application/rss+xml; charset=utf-8',
-  atom: 'application/atom+xml; charset=utf-8',
-  json: 'application/feed+json; charset=utf-8',
-  html: 'text/html; charset=utf-8',
-  css: 'text/css; charset=utf-8',
-} as const;
+export { CONTENT_TYPES } from './content-types.ts';
+
+/** Names this process, for what it may keep only while it runs. */
+const PROCESS = randomUUID();
 
 export { loadSettings } from '../settings.ts';
 
@@ -98,9 +98,15 @@ export class SiteBuilder {
     const { deps } = this;
     const loadedSettings = await loadSettings(deps.content);
     const settings = deps.adjustSettings ? deps.adjustSettings(loadedSettings) : loadedSettings;
-    const [templates, stylesheet] = await Promise.all([loadPageTemplates(deps.templates), deps.templates.load('style.css')]);
+    const [templates, subscribe, stylesheet, favicon] = await Promise.all([
+      loadPageTemplates(deps.templates),
+      deps.templates.load('subscribe.html'),
+      deps.templates.load('style.css'),
+      deps.templates.load(SITE_PATHS.favicon),
+    ]);
     const parseKey = keyOf(deps.codeVersion ?? 'this process', JSON.stringify(settings));
-    const keys: CacheKeys = { parse: parseKey, page: keyOf(parseKey, templates.layout, templates.article) };
+    // What an article's page is rendered from besides the article: the settings (in parseKey) and these templates.
+    const keys: CacheKeys = { parse: parseKey, page: keyOf(parseKey, templates.layout, templates.article, templates.subscribeForm, templates.articleItem, templates.pager) };
     await this.loadState(keys);
     const cache = (this.cache ?? new ArticleCache(keys)).rekey(keys);
     const ledger = new OutputLedger(deps.output, this.manifest, await deps.output.existing?.());
@@ -139,8 +145,12 @@ export class SiteBuilder {
     for (const problem of loaded.problems) deps.log.error(formatProblem(problem), { file: problem.file, line: problem.line });
     for (const warning of loaded.warnings) deps.log.warn(formatProblem(warning), { file: warning.file, line: warning.line });
 
-    const inFeeds = loaded.articles.slice(0, settings.feedItems);
-    const listsUseHtml = [templates.index, templates.articleItem].some(readsHtml);
+    // The site's, the newsletters' and the tags' lists; each feed carries the newest of its list.
+    const plan = siteCollections(settings, loaded.articles);
+    for (const merge of plan.merged) deps.log.warn(`tags ${merge.tags.map((t) => JSON.stringify(t)).join(', ')} share the page tags/${merge.slug}/: listed together as ${JSON.stringify(merge.tags[0])}`, { slug: merge.slug });
+    for (const id of plan.duplicates) deps.log.warn(`newsletter ${JSON.stringify(id)} has the folder of an earlier newsletter: it gets no page or feeds of its own`, { newsletter: id });
+    const inFeeds = [...new Set(plan.collections.flatMap((c) => c.articles.slice(0, settings.feedItems)))];
+    const listsUseHtml = [templates.index, templates.collection, templates.articleItem].some(readsHtml);
     const needHtml = new Set<string>();
     const toRender: CachedArticle[] = [];
     for (const article of loaded.articles) {
@@ -172,14 +182,19 @@ export class SiteBuilder {
     // published. Written as shared files: a build never removes a page under issues/, which the sender writes too.
     const shared: SiteOutput = { write: (path, body, type) => ledger.put(path, body, type, { shared: true }) };
     const archived = deps.archive ? await deps.archive.publishAll({ published: new Set(listed.map((a) => a.id)), output: shared, settings }) : [];
-    await ledger.put('index.html', renderIndexPage(templates, settings, listed, { archive: deps.archive !== undefined }), CONTENT_TYPES.html);
+    const asListed = new Map(loaded.articles.map((a, i) => [a, listed[i]!]));
+    const collections: Collection<Article>[] = plan.collections.map((c) => ({ ...c, articles: c.articles.map((a) => asListed.get(a)!) }));
     await ledger.put('style.css', stylesheet, CONTENT_TYPES.css);
+    await ledger.put(SITE_PATHS.favicon, favicon, CONTENT_TYPES.svg);
+    // Lists and feeds are kept as they are when made from the same inputs; without a code version, only within this process.
+    const inputs = {
+      base: keyOf(deps.codeVersion ?? PROCESS, parseKey, subscribe, ...Object.values(templates)),
+      version: (article: Article) => `${article.source} ${entries.get(article.source)!.hash}`,
+    };
+    await writeLists(ledger, { settings, templates: { ...templates, subscribe }, articles: listed, collections, archive: deps.archive !== undefined, archived, ...inputs });
     // Feeds last: a reader never sees an item whose page is not there yet.
-    const feedArticles = listed.slice(0, inFeeds.length);
-    await ledger.put(FEED_PATHS.rss, renderRss(settings, feedArticles), CONTENT_TYPES.rss);
-    await ledger.put(FEED_PATHS.atom, renderAtom(settings, feedArticles), CONTENT_TYPES.atom);
-    await ledger.put(FEED_PATHS.json, renderJsonFeed(settings, feedArticles), CONTENT_TYPES.json);
-    // Then the pages of articles that are gone, once no feed or list links them.
+    await writeFeeds(ledger, settings, collections, inputs);
+    // Then the pages of articles and lists that are gone, once no feed or list links them.
     await ledger.removeStale();
 
     const scheduled = loaded.skipped.filter((s) => s.reason === 'scheduled').reduce((min, s) => Math.min(min, s.date.getTime()), Infinity);
@@ -195,13 +210,15 @@ export class SiteBuilder {
       unchanged: ledger.unchanged,
       removed: ledger.removed,
       parsed: toParse.length + needHtml.size,
-      feedItems: inFeeds.length,
+      feedItems: Math.min(settings.feedItems, loaded.articles.length),
+      tags: plan.collections.filter((c) => c.kind === 'tag').length,
       archived,
       nextEmbargo,
     };
     deps.log.info('site built', {
       published: loaded.articles.length,
-      inFeeds: inFeeds.length,
+      inFeeds: report.feedItems,
+      tags: report.tags,
       problems: loaded.problems.length,
       skipped: loaded.skipped.length,
       archived: archived.length,

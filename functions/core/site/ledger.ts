@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import type { SiteOutput } from '../ports.ts';
+import { isBuiltPath } from '../urls.ts';
 import { contentHash } from './hash.ts';
 import type { SiteManifest } from './manifest.ts';
 
@@ -7,9 +8,12 @@ function own(record: Record<string, string>, key: string): string | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
-/** Paths a build may remove when it no longer produces them (and only if its manifest lists them). */
+/**
+ * Paths a build may remove when it no longer produces them (and only if its manifest lists them):
+ * article pages, list pages, a tag's or a newsletter's files, sitemap parts.
+ */
 export function isRemovable(path: string): boolean {
-  return /^articles\/[^/]+\.html$/.test(path);
+  return isBuiltPath(path);
 }
 
 /**
@@ -23,6 +27,7 @@ export class OutputLedger {
   unchanged = 0;
   private readonly files: Record<string, string> = {};
   private readonly shared: Record<string, string> = {};
+  private readonly inputs: Record<string, string> = {};
   private readonly limit = pLimit(16);
   private readonly queues = new Map<string, Promise<void>>();
 
@@ -60,6 +65,20 @@ export class OutputLedger {
     return next;
   }
 
+  /**
+   * Writes a file made from `inputs` (a key of everything it depends on): when the last build made it
+   * from the same inputs and it is still in place, it is kept and `render` is never called.
+   */
+  putDerived(path: string, inputs: string, render: () => string | Uint8Array, contentType: string): Promise<void> {
+    this.inputs[path] = inputs;
+    const before = this.previous && own(this.previous.inputs ?? {}, path) === inputs ? own(this.previous.files, path) : undefined;
+    if (before !== undefined && !this.produced(path) && this.holds(path, before)) {
+      this.keep(path, before);
+      return Promise.resolve();
+    }
+    return this.put(path, render(), contentType);
+  }
+
   /** Records a file this build produces and that is already in place, without rendering it again. */
   keep(path: string, hash: string): void {
     this.files[path] = hash;
@@ -80,7 +99,7 @@ export class OutputLedger {
     if (!this.previous || !this.output.remove) return;
     const stale = Object.keys(this.previous.files).filter((path) => !this.produced(path) && isRemovable(path));
     await Promise.all(stale.map((path) => this.limit(() => this.output.remove!(path))));
-    this.removed.push(...stale);
+    for (const path of stale) this.removed.push(path);
   }
 
   /** Waits for every write started. */
@@ -89,6 +108,6 @@ export class OutputLedger {
   }
 
   manifest(now: Date, nextEmbargo: Date | undefined, published: SiteManifest['published']): SiteManifest {
-    return { format: 1, now: now.toISOString(), nextEmbargo: nextEmbargo?.toISOString() ?? null, published, files: this.files, shared: this.shared };
+    return { format: 1, now: now.toISOString(), nextEmbargo: nextEmbargo?.toISOString() ?? null, published, files: this.files, shared: this.shared, inputs: this.inputs };
   }
 }

@@ -19,6 +19,11 @@ export interface SiteManifest {
   files: Record<string, string>;
   /** Files the build writes where other writers also put files (issue archive pages): compared, never removed. */
   shared: Record<string, string>;
+  /**
+   * For files made from many articles (list pages, feeds, the sitemap), a key of everything they were
+   * made from: a later build with the same key keeps the file without rendering it again.
+   */
+  inputs?: Record<string, string>;
 }
 
 // A path inside the site: relative, no empty or dot-led segment (so no `..`), no backslash or NUL.
@@ -42,7 +47,8 @@ function isManifest(v: Partial<SiteManifest> | null): v is SiteManifest {
     Array.isArray(v.published) &&
     v.published.every((p) => typeof p?.id === 'string' && typeof p.path === 'string' && SITE_PATH.test(p.path) && isTime(p.date)) &&
     isHashes(v.files) &&
-    isHashes(v.shared)
+    isHashes(v.shared) &&
+    (v.inputs === undefined || isHashes(v.inputs))
   );
 }
 

@@ -1,8 +1,11 @@
 import Mustache from 'mustache';
 import type { TemplateSource } from '../ports.ts';
 import type { Settings } from '../settings.ts';
-import { loadPageTemplates, renderPage, type PageTemplates } from '../site/pages.ts';
-import { siteUrlFor, subscribeUrl } from '../urls.ts';
+import { loadPageTemplates, partialsOf, renderPage, type PageTemplates } from '../site/pages.ts';
+import { SITE_PATHS, siteUrlFor } from '../urls.ts';
+import { subscribeFormView, type SubscribeFormState } from './subscribe-form.ts';
+
+export type { SubscribeFormState } from './subscribe-form.ts';
 
 export interface WebTemplates extends PageTemplates {
   subscribe: string;
@@ -31,25 +34,25 @@ function scheduleText(settings: Settings): string {
   return 'on a regular schedule';
 }
 
-/** What the subscribe form shows again after a failed attempt: what was typed, which newsletters were chosen, what is wrong. */
-export interface SubscribeFormState {
-  email?: string;
-  name?: string;
-  /** Newsletter ids ticked; absent: the defaults. */
-  chosen?: string[];
-  error?: string;
-}
-
-/** The subscribe form; after a failed attempt it keeps what was typed and says what is wrong. */
-export function renderSubscribePage(templates: WebTemplates, settings: Settings, form: SubscribeFormState = {}): string {
-  const body = Mustache.render(templates.subscribe, {
-    site: { title: settings.title, description: settings.description },
-    schedule: scheduleText(settings),
-    action: subscribeUrl(settings.digest.apiUrl),
-    email: form.email ?? '',
-    error: form.error,
+/**
+ * The subscribe page (subscribe.html, which the build writes and the subscribe route serves): the
+ * form of partials/subscribe-form.html; after a failed attempt it keeps what was typed and chosen
+ * and says what is wrong.
+ */
+export function renderSubscribePage(templates: Pick<WebTemplates, keyof PageTemplates | 'subscribe'>, settings: Settings, form: SubscribeFormState = {}): string {
+  const body = Mustache.render(
+    templates.subscribe,
+    {
+      root: settings.siteUrl,
+      site: { title: settings.title, description: settings.description },
+      schedule: scheduleText(settings),
+      form: { ...subscribeFormView(settings, form), standalone: true },
+    },
+    partialsOf(templates),
+  );
+  return renderPage(templates, settings, `Subscribe · ${settings.title}`, settings.siteUrl, body, siteUrlFor(settings.siteUrl, SITE_PATHS.subscribe), {
+    description: `Subscribe to ${settings.title} by email. ${settings.description}`,
   });
-  return renderPage(templates, settings, `Subscribe · ${settings.title}`, settings.siteUrl, body, siteUrlFor(settings.siteUrl, 'subscribe.html'));
 }
 
 /** A short result page: a heading and a few sentences. */
