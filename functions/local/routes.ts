@@ -7,6 +7,7 @@ import { loadWebTemplates, renderMessagePage, type WebTemplates } from '../core/
 import type { HttpHandler } from '../handlers/http/methods.ts';
 import { SECURITY_HEADERS } from '../handlers/http/response.ts';
 import type { System } from '../wiring/system.ts';
+import type { LocalConsole } from './admin.ts';
 import { readBody, sendResult, toApiGatewayEvent } from './api-gateway.ts';
 import { readOutboxMessage, renderOutboxPage } from './outbox.ts';
 import { serveStatic } from './static.ts';
@@ -29,7 +30,7 @@ const TEXT_HEADERS = { ...LOCAL_HEADERS, 'content-security-policy': "default-src
  * subscribe page, a digest preview, the outbox, and the built site. Pages change nothing: only POSTs
  * to the API do.
  */
-export async function localRoutes(input: { system: System; siteDir: string; url: string; api: Record<'subscribe' | 'confirm' | 'unsubscribe', HttpHandler> }): Promise<Route> {
+export async function localRoutes(input: { system: System; siteDir: string; url: string; api: Record<'subscribe' | 'confirm' | 'unsubscribe', HttpHandler>; console?: LocalConsole | undefined }): Promise<Route> {
   const { system, siteDir, api } = input;
   const { settings, outbox } = system;
   const web: WebTemplates = await loadWebTemplates(system.templates);
@@ -66,6 +67,8 @@ export async function localRoutes(input: { system: System; siteDir: string; url:
       const body = await readBody(req);
       return sendResult(res, await api[apiRoute](toApiGatewayEvent(req, requestUrl, body, `/${apiRoute}`)));
     }
+    // The operator console (/admin/) and its API (/api/admin/), behind this run's secret.
+    if (input.console && (await input.console.handle(req, res, requestUrl))) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return void res.writeHead(405, { ...LOCAL_HEADERS, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('Use GET: only the API under /api/ takes other methods.');
     }

@@ -48,6 +48,7 @@ export function registerServe(program: Command): void {
           `  subscribe   ${u}subscribe`,
           `  preview     ${u}preview`,
           `  outbox      ${u}outbox`,
+          `  console     ${u}admin/#token=${server.adminToken}  (this address is the console's key until the server stops)`,
           `  schedule    ${opts.schedule ? `${server.system.settings.digest.schedule.cron} (${server.system.settings.digest.schedule.timezone})` : 'off'}`,
           'Press Ctrl-C to stop.',
           '',
