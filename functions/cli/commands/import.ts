@@ -42,7 +42,7 @@ export function registerImport(program: Command): void {
       const check = frontMatterSchema.safeParse({ title: opts.title, date, slug: opts.slug, author: opts.author });
       if (!check.success) {
         const issue = check.error.issues[0]!;
-        throw new CliError(`--${issue.path.join('.')}: ${issue.message}`);
+        throw new CliError(`--${issue.path.join('.')}: ${issue.message}`, 2);
       }
       let result;
       try {

@@ -3,6 +3,7 @@ import type { SendProgress, SendSummary } from '../../local/send.ts';
 import { CliError } from '../errors.ts';
 import { pastTimeOption } from '../time-option.ts';
 import { systemOptions, withSystem, type SystemOptions } from '../system.ts';
+import { sendTest, TEST_OPTION } from './send-test.ts';
 
 function progressPrinter(tty: boolean): { update(p: SendProgress): void; done(): void } {
   let last = 0;
@@ -36,8 +37,10 @@ export function registerSend(program: Command): void {
       .command('send')
       .description('plan and deliver the issue due now (or at --at); running it again sends nothing twice')
       .option('--at <time>', 'send the issue due at this time, ISO 8601: the latest scheduled time at or before it (default: now)')
-      .option('--dry-run', 'show what would go out, change nothing'),
-  ).action(async (opts: SystemOptions & { at?: string; dryRun?: boolean }) => {
+      .option('--dry-run', 'show what would go out, change nothing')
+      .option(...TEST_OPTION),
+  ).action(async (opts: SystemOptions & { at?: string; dryRun?: boolean; test?: string }) => {
+    if (opts.test !== undefined) return sendTest(opts.test, opts);
     const at = pastTimeOption('--at', opts.at, new Date());
     // Loaded when used: the renderer (MJML) takes a second to load and most commands never need it.
     const { sendIssue, SendLockedError } = await import('../../local/send.ts');
