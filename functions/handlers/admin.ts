@@ -90,7 +90,7 @@ export function adminHandler(deps: AdminDeps): HttpHandler {
     }
   };
 
-  return async (event) => {
+  const respond: HttpHandler = async (event) => {
     const operator = operatorOf(event);
     if (!operator) return jsonResponse(401, { error: 'sign in first: this API needs an operator' });
     const path = adminPath(event);
@@ -112,15 +112,21 @@ export function adminHandler(deps: AdminDeps): HttpHandler {
         throw error;
       }
     }
-    try {
-      const result = jsonResponse(200, await answer(matched.route, matched.id, event, operator, body));
-      if (verb !== 'HEAD') return result;
-      const { body: _body, ...head } = result;
-      return head;
-    } catch (error) {
-      if (error instanceof AdminError) return jsonResponse(STATUS[error.code], { error: error.message, code: error.code });
-      log.error('console request failed', { route: matched.route, error: (error as Error).message });
-      return jsonResponse(500, { error: 'the request failed: see the log' });
-    }
+    const result = await answer(matched.route, matched.id, event, operator, body).then(
+      (value) => jsonResponse(200, value),
+      (error: unknown) => {
+        if (error instanceof AdminError) return jsonResponse(STATUS[error.code], { error: error.message, code: error.code });
+        log.error('console request failed', { route: matched.route, error: (error as Error).message });
+        return jsonResponse(500, { error: 'the request failed: see the log' });
+      },
+    );
+    return result;
+  };
+
+  return async (event) => {
+    const result = await respond(event);
+    if (method(event) !== 'HEAD') return result;
+    const { body: _body, ...head } = result;
+    return head;
   };
 }

@@ -175,7 +175,8 @@ export class SubscribersService {
     }
     await this.deps.subscriptions.subscribe(current.email, now, 'console');
     const after = (await this.deps.subscribers.get(current.id)) ?? current;
-    const sent = after.confirmationSentAt?.getTime() === now.getTime();
+    // A mail went out only if this request moved the time of the last one (the cool-down leaves it as it was).
+    const sent = after.confirmationSentAt !== undefined && after.confirmationSentAt.getTime() !== current.confirmationSentAt?.getTime();
     this.deps.log.info('console: resend confirmation', { subscriber: current.id, sent, operator });
     return {
       outcome: sent ? 'sent' : 'cool-down',
