@@ -49,7 +49,7 @@ export const COMMANDS: { name: string; term: string; description: string; load: 
   },
   {
     name: 'issues',
-    term: 'issues [options] [command]',
+    term: 'issues [options]',
     description: 'list every issue, newest first, with its figures; "issues show ID" for one',
     load: async () => (await import('./commands/issues.ts')).registerIssues,
   },

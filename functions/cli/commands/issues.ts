@@ -19,7 +19,8 @@ export function issueTable(rows: readonly IssueRow[]): string {
 }
 
 function figuresLine(f: IssueFigures): string {
-  return COLUMNS.filter((c) => f[c] !== undefined).map((c) => `${c} ${f[c]}`).join(', ');
+  const shown: (keyof IssueFigures)[] = [...COLUMNS.slice(0, 7), 'rejected', ...COLUMNS.slice(7)];
+  return shown.filter((c) => f[c] !== undefined).map((c) => `${c} ${f[c]}`).join(', ');
 }
 
 function parseLimit(value: string): number {
