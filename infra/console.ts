@@ -98,6 +98,8 @@ export class OperatorConsole extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(8),
     });
+    // Only the managed login signs in (and refreshes): no password or SRP flow a script could call directly.
+    (this.client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
     new cognito.CfnManagedLoginBranding(this, 'LoginStyle', { userPoolId: this.userPool.userPoolId, clientId: this.client.userPoolClientId, useCognitoProvidedValues: true });
     if (props.adminEmail) {
       new cognito.CfnUserPoolUser(this, 'FirstOperator', {
