@@ -335,6 +335,7 @@ const STATES = { ready: 'ready to send', sending: 'sending (send now resumes it)
 let due;
 
 async function loadSend() {
+  $('send-now').disabled = true;
   due = await api('send');
   const p = due.preview;
   $('due').replaceChildren(
@@ -386,12 +387,15 @@ async function route(focus) {
     else link.removeAttribute('aria-current');
   }
   if (name !== 'overview') stopPolling();
+  const view = $(`view-${name}`);
+  view.setAttribute('aria-busy', 'true');
   if (focus) {
     const heading = $(`${name}-title`);
     heading.setAttribute('tabindex', '-1');
     heading.focus();
   }
   await guarded(LOADERS[name])();
+  view.removeAttribute('aria-busy');
 }
 
 window.addEventListener('hashchange', () => route(true));
