@@ -1,27 +1,22 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriberItem } from '../../functions/adapters/dynamo/subscribers.ts';
-import { documentClient } from '../../functions/adapters/dynamo/table.ts';
 import { issueIdFor } from '../../functions/core/issue/id.ts';
 import { IssueSchedule } from '../../functions/core/issue/schedule.ts';
 import { subscriberId } from '../../functions/core/subscribers/identity.ts';
 import { sendIssue } from '../../functions/local/send.ts';
 import { startServer, type RunningServer } from '../../functions/local/server.ts';
-import { embeddedStoreClient } from '../../functions/wiring/embedded-store.ts';
 import { browserAvailable, launchChromium } from '../helpers/browser.ts';
 import { tempTree } from '../helpers/cli.ts';
 import { articleText, settingsYaml } from '../helpers/factories.ts';
 import { memoryLogger } from '../helpers/memory.ts';
+import { seededSubscriber, seedSubscribers } from '../helpers/seed.ts';
 
 // The operator console in Chromium against the local server (`npm start`'s code path), over a list of
 // a couple of thousand confirmed subscribers written straight into the store.
 const READERS = 2000;
-const SCREENSHOTS = process.env.SCREENSHOT_DIR;
 
 // The schedule is Mondays 07:00 UTC: one article for last week's issue, one for this week's.
 const schedule = new IssueSchedule({ cron: '0 7 * * 1', timezone: 'UTC' });
@@ -41,14 +36,9 @@ describe.skipIf(!browserAvailable())('the operator console, in a real browser', 
       'content/articles/this-week.md': articleText({ title: 'Budget passes', date: hoursBefore(thisWeek, 5) }),
     });
     server = await startServer({ port: 0, contentDir: join(project, 'content'), dataDir: join(project, '.data'), log: memoryLogger(), logRequests: false, schedule: false });
-    const { store } = server.system;
-    const docs = documentClient(embeddedStoreClient(store!.endpoint));
     const at = new Date(hoursBefore(lastWeek, 48));
     const readers = [...Array.from({ length: READERS }, (_, i) => `reader${i}@example.com`), 'ann@example.com', 'bob@example.com'];
-    const items = readers.map((email) => subscriberItem({ id: subscriberId(email), email, state: 'confirmed', version: 1, createdAt: at, updatedAt: at, confirmedAt: at, softBounces: 0, history: [{ at, type: 'added', source: 'import' }] }));
-    for (let i = 0; i < items.length; i += 25) {
-      await docs.send(new BatchWriteCommand({ RequestItems: { [store!.table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
-    }
+    await seedSubscribers(server, readers.map((email) => seededSubscriber(email, at)));
     // A real local send of last week's issue, as `newsletter send --at` runs it.
     const sent = await sendIssue(server.system, lastWeek);
     expect(sent).toMatchObject({ kind: 'sent', progress: { sent: READERS + 2 } });
@@ -155,10 +145,6 @@ describe.skipIf(!browserAvailable())('the operator console, in a real browser', 
     expect(recipients).toContain('ann@example.com');
     expect(recipients).not.toContain('bob@example.com');
     await expect.poll(() => figure('#counts', 'unsubscribed')).toBe('1');
-    if (SCREENSHOTS) {
-      mkdirSync(SCREENSHOTS, { recursive: true });
-      await page.screenshot({ path: join(SCREENSHOTS, 'console-1280.png'), fullPage: true });
-    }
   }, 90_000);
 
   it('has no horizontal scroll at 375 px, in any view', async () => {
@@ -176,7 +162,6 @@ describe.skipIf(!browserAvailable())('the operator console, in a real browser', 
       }
       const { scrollWidth, innerWidth } = await narrow.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
       expect(scrollWidth, view).toBeLessThanOrEqual(innerWidth);
-      if (SCREENSHOTS && view === 'overview') await narrow.screenshot({ path: join(SCREENSHOTS, 'console-375.png'), fullPage: true });
     }
     await narrow.close();
   }, 60_000);
