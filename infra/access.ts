@@ -29,7 +29,7 @@ export type Access =
 export const ACCESS: Readonly<Record<string, readonly Access[]>> = {
   feeds: ['content:read', 'site:read', 'site:write', 'site:prune', 'table:read'],
   subscribe: ['content:read', 'table', 'secret:read', 'mail:send'],
-  confirm: ['content:read', 'table', 'secret:read'],
+  confirm: ['content:read', 'table', 'secret:read', 'mail:send'],
   unsubscribe: ['content:read', 'table', 'secret:read'],
   'plan-issue': ['content:read', 'site:read', 'site:write', 'table', 'queue:send', 'secret:read'],
   deliver: ['table', 'mail:send'],

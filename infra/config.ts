@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Node } from 'constructs';
 import { envelopeSender } from '../functions/core/envelope.ts';
+import { newslettersOf } from '../functions/core/newsletters/list.ts';
 import { parseSettings, SETTINGS_FILE, type Settings } from '../functions/core/settings.ts';
 import { normaliseEmail } from '../functions/core/subscribers/identity.ts';
 import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
@@ -91,6 +92,16 @@ export function readConfig(node: Node): StackConfig {
   const senderIdentity = (text(node, 'senderIdentity') ?? from.split('@')[1]!).toLowerCase();
   if (!identityCovers(senderIdentity, from)) {
     throw new ConfigError(`digest.from ${from} is not covered by the SES identity ${senderIdentity}: send from that domain or set -c senderIdentity=${from}`);
+  }
+  // A newsletter's own sender goes out through the same identity (and the same IAM condition).
+  for (const newsletter of newslettersOf(settings)) {
+    let address: string;
+    try {
+      address = envelopeSender(newsletter).toLowerCase();
+    } catch (cause) {
+      throw new ConfigError(`${settingsPath}: newsletters: ${newsletter.id}: from: ${(cause as Error).message}`, { cause });
+    }
+    if (!identityCovers(senderIdentity, address)) throw new ConfigError(`newsletter ${newsletter.id} sends from ${address}, which the SES identity ${senderIdentity} does not cover`);
   }
   const stage = text(node, 'stage') ?? 'dev';
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(stage)) throw new ConfigError(`context stage: lower-case letters, digits and dashes, got "${stage}"`);

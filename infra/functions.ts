@@ -42,8 +42,9 @@ export const API_PREFIX = '/api';
 export const FUNCTIONS: FunctionSpec[] = [
   { name: 'feeds', trigger: { kind: 'content-changed' }, rendersMjml: false, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 300 },
   { name: 'subscribe', trigger: { kind: 'http', routes: ['GET /subscribe', 'POST /subscribe'], mailing: ['POST /subscribe'] }, rendersMjml: true, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 15 },
-  { name: 'confirm', trigger: { kind: 'http', routes: ['GET /confirm', 'POST /confirm'] }, rendersMjml: false, bundlesSdk: false, memoryMb: 512, timeoutSeconds: 15 },
-  { name: 'unsubscribe', trigger: { kind: 'http', routes: ['GET /unsubscribe', 'POST /unsubscribe'] }, rendersMjml: false, bundlesSdk: false, memoryMb: 512, timeoutSeconds: 15 },
+  // POST /confirm sends the welcome mail once per confirmation (a signed, versioned link): not held to the mailing rate.
+  { name: 'confirm', trigger: { kind: 'http', routes: ['GET /confirm', 'POST /confirm'] }, rendersMjml: true, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 15 },
+  { name: 'unsubscribe', trigger: { kind: 'http', routes: ['GET /unsubscribe', 'POST /unsubscribe', 'GET /preferences', 'POST /preferences'] }, rendersMjml: false, bundlesSdk: false, memoryMb: 512, timeoutSeconds: 15 },
   { name: 'plan-issue', trigger: { kind: 'schedule' }, rendersMjml: true, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 900 },
   { name: 'deliver', trigger: { kind: 'queue' }, rendersMjml: false, bundlesSdk: true, memoryMb: 512, timeoutSeconds: 120 },
   { name: 'ses-events', trigger: { kind: 'ses-events' }, rendersMjml: false, bundlesSdk: true, memoryMb: 256, timeoutSeconds: 30 },

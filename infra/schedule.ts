@@ -3,7 +3,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
-import type { Settings } from '../functions/core/settings.ts';
+import { LEGACY_NEWSLETTER_ID, type Newsletter } from '../functions/core/newsletters/list.ts';
 import { acknowledgeWildcardResource } from './nag.ts';
 
 /**
@@ -132,25 +132,37 @@ export function schedulerCron(cron: string): string {
 /** How often the site is checked against the calendar (an embargoed article appears within this time of its date). */
 export const CALENDAR_CHECK = Duration.minutes(5);
 
-/** Plans a digest issue at each time of the settings' `digest.schedule`, in its time zone. */
-export function digestSchedule(scope: Construct, planIssue: IFunction, schedule: Settings['digest']['schedule']): Schedule {
-  const { cron, timezone } = schedule;
-  const created = new Schedule(scope, 'DigestSchedule', {
-    description: `Plans a digest issue: "${cron}" in ${timezone} (content/publication.yaml)`,
-    schedule: ScheduleExpression.expression(schedulerCron(cron), TimeZone.of(timezone)),
-    target: new LambdaInvoke(planIssue, {
-      // Shaped like an EventBridge scheduled event; `time` is the scheduled time, which keys the issue.
-      input: ScheduleTargetInput.fromObject({
-        id: ContextAttribute.executionId,
-        'detail-type': 'Scheduled Event',
-        source: 'aws.scheduler',
-        time: ContextAttribute.scheduledTime,
-        resources: [ContextAttribute.scheduleArn],
-        detail: {},
+/**
+ * The construct id of a newsletter's schedule: the legacy newsletter keeps the id the single digest's
+ * schedule had (`DigestSchedule`), so a deployed stack updates that schedule in place.
+ */
+export function scheduleId(newsletter: Pick<Newsletter, 'id'>): string {
+  if (newsletter.id === LEGACY_NEWSLETTER_ID) return 'DigestSchedule';
+  return `NewsletterSchedule${newsletter.id.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`;
+}
+
+/** Plans an issue of each newsletter at each time of its own schedule, in its time zone: one schedule per newsletter. */
+export function newsletterSchedules(scope: Construct, planIssue: IFunction, newsletters: readonly Newsletter[]): Schedule[] {
+  const created = newsletters.map((newsletter) => {
+    const { cron, timezone } = newsletter.schedule;
+    return new Schedule(scope, scheduleId(newsletter), {
+      description: `Plans an issue of ${newsletter.id}: "${cron}" in ${timezone} (content/publication.yaml)`,
+      schedule: ScheduleExpression.expression(schedulerCron(cron), TimeZone.of(timezone)),
+      target: new LambdaInvoke(planIssue, {
+        // Shaped like an EventBridge scheduled event; `time` (the scheduled time) and `newsletter` key the issue.
+        input: ScheduleTargetInput.fromObject({
+          id: ContextAttribute.executionId,
+          'detail-type': 'Scheduled Event',
+          source: 'aws.scheduler',
+          time: ContextAttribute.scheduledTime,
+          newsletter: newsletter.id,
+          resources: [ContextAttribute.scheduleArn],
+          detail: {},
+        }),
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(2),
       }),
-      retryAttempts: 3,
-      maxEventAge: Duration.hours(2),
-    }),
+    });
   });
   acknowledgeInvoke(scope, planIssue);
   return created;

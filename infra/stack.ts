@@ -28,7 +28,8 @@ import { Edge, MAILING_RATE_LIMIT } from './edge.ts';
 import { API_PREFIX, FUNCTIONS, handlerEntry, handlerExists, type FunctionSpec } from './functions.ts';
 import { uploadContent } from './content-upload.ts';
 import { acknowledge, acknowledgeWildcardResource, cdkSingleton } from './nag.ts';
-import { calendarSchedule, digestSchedule } from './schedule.ts';
+import { newslettersOf } from '../functions/core/newsletters/list.ts';
+import { calendarSchedule, newsletterSchedules } from './schedule.ts';
 
 export interface NewsletterStackProps extends StackProps {
   config: StackConfig;
@@ -322,7 +323,7 @@ export class NewsletterStack extends Stack {
         }
         return;
       case 'schedule':
-        digestSchedule(this, fn, this.config.settings.digest.schedule);
+        newsletterSchedules(this, fn, newslettersOf(this.config.settings));
         return;
       case 'queue':
         fn.addEventSource(new SqsEventSource(this.queue, {

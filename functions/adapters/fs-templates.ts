@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { TemplateNotFoundError } from '../core/digest/errors.ts';
 import type { TemplateSource } from '../core/ports.ts';
 
 /** Templates from the `templates/` directory, read once each. */
@@ -12,7 +13,8 @@ export class FileTemplateSource implements TemplateSource {
     if (!text) {
       text = readFile(join(this.root, name), 'utf8').catch((cause: unknown) => {
         this.cache.delete(name);
-        throw new Error(`template ${name} not found in ${this.root}`, { cause });
+        const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
+        throw new (missing ? TemplateNotFoundError : Error)(`template ${name} ${missing ? 'not found' : 'cannot be read'} in ${this.root}`, { cause });
       });
       this.cache.set(name, text);
     }

@@ -26,7 +26,7 @@ export const COMMANDS: { name: string; term: string; description: string; load: 
   {
     name: 'send',
     term: 'send [options]',
-    description: 'plan and deliver the issue due now (or at --at); running it again sends nothing twice',
+    description: "plan and deliver each newsletter's issue due now (or at --at); running it again sends nothing twice",
     load: async () => (await import('./commands/send.ts')).registerSend,
   },
   {

@@ -1,4 +1,5 @@
-import { parseDocument, LineCounter, isMap, isScalar, visit } from 'yaml';
+import { Cron } from 'croner';
+import { parseDocument, LineCounter, isMap, isScalar, isSeq, visit } from 'yaml';
 import { z } from 'zod';
 import { SettingsError } from './errors.ts';
 import type { ContentSource } from './ports.ts';
@@ -30,34 +31,82 @@ const ianaTimezone = z.string().refine((tz) => {
   }
 }, 'must be an IANA time zone such as Europe/London');
 
-const digestSchema = z
-  .object({
-    /** `From` header: display name and address, e.g. `Daily Brief <brief@news.example.com>`. */
-    from: mailbox,
-    replyTo: mailbox.optional(),
-    /** The publisher's postal address, shown in every digest footer (CAN-SPAM, CASL). */
-    postalAddress: z.string().trim().min(5),
-    /** Subject template: `{{lead}}` is the lead article's title, `{{more}}` is "+ N more" or empty. */
-    subject: z.string().trim().min(1).default('{{lead}}{{more}}'),
-    mode: z.enum(['summary', 'full']).default('summary'),
-    maxArticles: z.number().int().min(1).max(100).default(10),
-    /** How far back the very first issue reaches. */
-    lookbackDays: z.number().int().min(1).max(365).default(7),
-    schedule: z
-      .object({
-        cron: z.string().trim().min(9).default('0 7 * * 1'),
-        timezone: ianaTimezone.default('UTC'),
-      })
-      .prefault({}),
-    /** Public base URL of the HTTP API (subscribe, confirm, unsubscribe). */
-    apiUrl: absoluteHttpUrl,
-    /** Address that receives `mailto:` unsubscribe requests (List-Unsubscribe). */
-    unsubscribeMailto: z.string().trim().email(),
-    /** Stable list identifier for the `List-Id` header, e.g. `brief.news.example.com`. */
-    listId: z.string().trim().regex(/^[A-Za-z0-9.-]+$/, 'letters, digits, dots and dashes only'),
-  });
+const cronPattern = z
+  .string()
+  .trim()
+  .min(9)
+  .refine((pattern) => {
+    try {
+      new Cron(pattern, { paused: true });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a cron pattern of five fields, e.g. "0 7 * * 1" (Mondays at 07:00)');
 
-export const settingsSchema = z.object({
+const scheduleSchema = z.object({ cron: cronPattern, timezone: ianaTimezone.default('UTC') });
+
+/** The schedule of a publication whose settings name none (the single `digest:`): Mondays at 07:00 UTC. */
+const DEFAULT_SCHEDULE = { cron: '0 7 * * 1', timezone: 'UTC' } as const;
+
+/** A `List-Id` (RFC 2919): letters, digits, dots and dashes, e.g. `brief.news.example.com`. */
+const listIdSchema = z.string().trim().regex(/^[A-Za-z0-9.-]+$/, 'letters, digits, dots and dashes only');
+
+/** What the greeting shows when a subscriber has no name: "Hi {{name}}" becomes "Hi there". */
+const nameFallbackSchema = z.string().trim().max(60).refine((v) => !/[\x00-\x1f\x7f]/.test(v), 'must be on one line');
+
+const digestSchema = z.object({
+  /** `From` header: display name and address, e.g. `Daily Brief <brief@news.example.com>`. */
+  from: mailbox,
+  replyTo: mailbox.optional(),
+  /** The publisher's postal address, shown in every digest footer (CAN-SPAM, CASL). */
+  postalAddress: z.string().trim().min(5),
+  /** Subject template: `{{lead}}` is the lead article's title, `{{more}}` is "+ N more" or empty. */
+  subject: z.string().trim().min(1).default('{{lead}}{{more}}'),
+  mode: z.enum(['summary', 'full']).default('summary'),
+  maxArticles: z.number().int().min(1).max(100).default(10),
+  /** How far back the very first issue reaches. */
+  lookbackDays: z.number().int().min(1).max(365).default(7),
+  /** When issues go out; with `newsletters:`, each newsletter has its own instead. */
+  schedule: scheduleSchema.optional(),
+  /** Public base URL of the HTTP API (subscribe, confirm, unsubscribe, preferences). */
+  apiUrl: absoluteHttpUrl,
+  /** Address that receives `mailto:` unsubscribe requests (List-Unsubscribe). */
+  unsubscribeMailto: z.string().trim().email(),
+  /** Stable list identifier for the `List-Id` header; with `newsletters:`, each newsletter has its own instead. */
+  listId: listIdSchema.optional(),
+  nameFallback: nameFallbackSchema.default('there'),
+});
+
+/**
+ * One newsletter of `newsletters:` (see docs/newsletters.md). Fields it leaves out come from `digest:`.
+ * Unknown keys are refused, so a misspelt `excludeTags` is an error rather than a newsletter of everything.
+ */
+const newsletterSchema = z.strictObject({
+  /** Stored with every subscriber's choices and in issue ids: never rename it. */
+  id: z.string().trim().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'lower-case letters, digits and dashes (at most 40), e.g. economy'),
+  name: z.string().trim().min(1).max(100),
+  description: z.string().trim().max(500).default(''),
+  schedule: scheduleSchema,
+  /** Carries articles with any of these tags; none: every article. */
+  tags: z.array(z.string().trim().min(1)).default([]),
+  /** Never carries articles with any of these tags. */
+  excludeTags: z.array(z.string().trim().min(1)).default([]),
+  mode: z.enum(['summary', 'full']).optional(),
+  subject: z.string().trim().min(1).optional(),
+  from: mailbox.optional(),
+  replyTo: mailbox.optional(),
+  listId: listIdSchema,
+  /** Ticked for a new subscriber (and given to one who chooses nothing). */
+  default: z.boolean().default(true),
+  maxArticles: z.number().int().min(1).max(100).optional(),
+  lookbackDays: z.number().int().min(1).max(365).optional(),
+  nameFallback: nameFallbackSchema.optional(),
+});
+
+export type NewsletterSettings = z.infer<typeof newsletterSchema>;
+
+const settingsObject = z.object({
   title: z.string().trim().min(1),
   description: z.string().trim().min(1),
   siteUrl: absoluteHttpUrl,
@@ -69,6 +118,32 @@ export const settingsSchema = z.object({
   /** Articles larger than this are reported and left out. */
   maxArticleBytes: z.number().int().min(1024).default(1024 * 1024),
   digest: digestSchema,
+  /** The newsletters readers choose from; absent: `digest:` is the one newsletter (id `digest`). */
+  newsletters: z.array(newsletterSchema).min(1, 'name at least one newsletter, or leave newsletters out for the single digest').optional(),
+});
+
+function checkNewsletters(s: z.infer<typeof settingsObject>, ctx: z.RefinementCtx): void {
+  if (!s.newsletters) {
+    if (!s.digest.listId) ctx.addIssue({ code: 'custom', path: ['digest', 'listId'], message: 'is required (or give each newsletter of newsletters: its own listId)' });
+    return;
+  }
+  if (s.digest.listId) ctx.addIssue({ code: 'custom', path: ['digest', 'listId'], message: 'with newsletters:, each newsletter has its own listId: move this one to its newsletter' });
+  if (s.digest.schedule) ctx.addIssue({ code: 'custom', path: ['digest', 'schedule'], message: 'with newsletters:, each newsletter has its own schedule: move this one to its newsletter' });
+  const seen = { id: new Map<string, number>(), listId: new Map<string, number>() };
+  s.newsletters.forEach((newsletter, index) => {
+    for (const field of ['id', 'listId'] as const) {
+      const value = field === 'listId' ? newsletter.listId.toLowerCase() : newsletter.id;
+      const first = seen[field].get(value);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['newsletters', index, field], message: `"${newsletter[field]}" is already the ${field} of newsletter ${first + 1}` });
+      else seen[field].set(value, index);
+    }
+  });
+}
+
+export const settingsSchema = settingsObject.superRefine(checkNewsletters).transform((s) => {
+  // Code that knows one digest reads `digest.listId` and `digest.schedule`: with newsletters, the first one's.
+  const first = s.newsletters?.[0];
+  return { ...s, digest: { ...s.digest, listId: s.digest.listId ?? first!.listId, schedule: s.digest.schedule ?? first?.schedule ?? { ...DEFAULT_SCHEDULE } } };
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -176,6 +251,14 @@ export function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCount
   let node: unknown = doc.contents;
   let line: number | undefined;
   for (const key of path) {
+    if (isSeq(node)) {
+      const item = node.items[Number(key)];
+      const range = (item as { range?: [number, number, number] } | undefined)?.range;
+      if (!item || !range) break;
+      line = counter.linePos(range[0]).line;
+      node = item;
+      continue;
+    }
     if (!isMap(node)) break;
     const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
     if (!pair) break;

@@ -5,14 +5,22 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * under a secret key: it names the subscriber (an opaque id, never the address), the list and what it is
  * for, may expire, and cannot be forged, altered or guessed without the key.
  */
-export type TokenPurpose = 'confirm' | 'unsubscribe';
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
+
+const PURPOSES: readonly string[] = ['confirm', 'unsubscribe', 'preferences'];
+/** The newsletter ids a token may name (settings.ts allows at most 40 characters each). */
+const NEWSLETTER_ID = /^[a-z0-9-]{1,40}$/;
 
 export interface TokenClaims {
   purpose: TokenPurpose;
   /** Subscriber id (see subscribers/identity.ts). */
   subscriber: string;
-  /** List id (the settings' `digest.listId`). */
+  /** List id: the `List-Id` of the newsletter the token was made for (the settings' `digest.listId` before newsletters). */
   list: string;
+  /** The one newsletter an unsubscribe token leaves (absent in links made before newsletters: the one whose list id is `list`). */
+  newsletter?: string;
+  /** Newsletters a preferences link offers to add (ticked on the page; the person's Save adds them). */
+  newsletters?: string[];
   /** Expiry, epoch seconds; absent means the token does not expire. */
   expires?: number;
   /** Version of the subscription the token was made for (lets a newer request void older links). */
@@ -41,15 +49,15 @@ function sign(body: string, key: string | Uint8Array): Buffer {
 
 export function createToken(claims: TokenClaims, key: string | Uint8Array): string {
   checkKey(key);
-  const payload = { p: claims.purpose, s: claims.subscriber, l: claims.list, e: claims.expires, v: claims.version };
+  const payload = { p: claims.purpose, s: claims.subscriber, l: claims.list, e: claims.expires, v: claims.version, n: claims.newsletter, ns: claims.newsletters };
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return `${body}.${sign(body, key).toString('base64url')}`;
 }
 
-/** Checks signature, purpose, list and expiry (`now` in epoch milliseconds). */
+/** Checks signature, purpose, list (one, or any of several) and expiry (`now` in epoch milliseconds). */
 export function verifyToken(
   token: unknown,
-  expected: { purpose: TokenPurpose; list: string },
+  expected: { purpose: TokenPurpose; list: string | readonly string[] },
   key: string | Uint8Array,
   now: number,
 ): TokenCheck {
@@ -61,19 +69,26 @@ export function verifyToken(
   const given = Buffer.from(mac, 'base64url');
   const wanted = sign(body, key);
   if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return { ok: false, reason: 'bad-signature' };
-  let payload: { p?: unknown; s?: unknown; l?: unknown; e?: unknown; v?: unknown };
+  let payload: { p?: unknown; s?: unknown; l?: unknown; e?: unknown; v?: unknown; n?: unknown; ns?: unknown };
   try {
     payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
   } catch {
     return { ok: false, reason: 'malformed' };
   }
-  if ((payload.p !== 'confirm' && payload.p !== 'unsubscribe') || typeof payload.s !== 'string' || typeof payload.l !== 'string') {
+  if (!PURPOSES.includes(payload.p as string) || typeof payload.s !== 'string' || typeof payload.l !== 'string') {
+    return { ok: false, reason: 'malformed' };
+  }
+  if (payload.n !== undefined && (typeof payload.n !== 'string' || !NEWSLETTER_ID.test(payload.n))) return { ok: false, reason: 'malformed' };
+  if (payload.ns !== undefined && (!Array.isArray(payload.ns) || payload.ns.length > 50 || !payload.ns.every((id) => typeof id === 'string' && NEWSLETTER_ID.test(id)))) {
     return { ok: false, reason: 'malformed' };
   }
   if (payload.p !== expected.purpose) return { ok: false, reason: 'wrong-purpose' };
-  if (payload.l !== expected.list) return { ok: false, reason: 'wrong-list' };
+  const lists = typeof expected.list === 'string' ? [expected.list] : expected.list;
+  if (!lists.includes(payload.l)) return { ok: false, reason: 'wrong-list' };
   if (typeof payload.e === 'number' && payload.e * 1000 < now) return { ok: false, reason: 'expired' };
-  const claims: TokenClaims = { purpose: payload.p, subscriber: payload.s, list: payload.l };
+  const claims: TokenClaims = { purpose: payload.p as TokenPurpose, subscriber: payload.s, list: payload.l };
+  if (typeof payload.n === 'string') claims.newsletter = payload.n;
+  if (Array.isArray(payload.ns)) claims.newsletters = payload.ns as string[];
   if (typeof payload.e === 'number') claims.expires = payload.e;
   if (typeof payload.v === 'number') claims.version = payload.v;
   return { ok: true, claims };

@@ -46,6 +46,11 @@ export function unsubscribeUrl(apiUrl: string, token: string): string {
   return `${new URL('unsubscribe', apiUrl).toString()}?token=${encodeURIComponent(token)}`;
 }
 
+/** The preferences page of the HTTP API (choose newsletters, change the name, leave everything) for one token. */
+export function preferencesUrl(apiUrl: string, token: string): string {
+  return `${new URL('preferences', apiUrl).toString()}?token=${encodeURIComponent(token)}`;
+}
+
 /** The double opt-in confirmation endpoint for one token. */
 export function confirmUrl(apiUrl: string, token: string): string {
   return `${new URL('confirm', apiUrl).toString()}?token=${encodeURIComponent(token)}`;

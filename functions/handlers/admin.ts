@@ -7,7 +7,7 @@ import type { SubscribersService } from '../core/admin/subscribers.ts';
 import type { Logger } from '../core/ports.ts';
 import { adminMethods, matchAdminRoute, type AdminRoute } from './http/admin-routes.ts';
 import type { HttpHandler } from './http/methods.ts';
-import { formFields, header, method, query, RequestError } from './http/request.ts';
+import { formBody, header, method, query, RequestError, type FormBody } from './http/request.ts';
 import { jsonResponse, SECURITY_HEADERS } from './http/response.ts';
 
 /** The console's services (core/admin), the same ones `newsletter issues`, `send --test` and `subscribers show` use. */
@@ -53,10 +53,10 @@ export function adminHandler(deps: AdminDeps): HttpHandler {
   const { overview, issues, subscribers, send, log, now } = deps;
   const newsletter = (event: APIGatewayProxyEventV2) => ({ newsletter: query(event, 'newsletter') });
 
-  const answer = async (route: AdminRoute, id: string | undefined, event: APIGatewayProxyEventV2, operator: string, body: Record<string, string>): Promise<unknown> => {
+  const answer = async (route: AdminRoute, id: string | undefined, event: APIGatewayProxyEventV2, operator: string, body: FormBody): Promise<unknown> => {
     switch (route) {
       case 'GET /admin/overview':
-        return overview.overview(now(), newsletter(event));
+        return overview.overview(now());
       case 'GET /admin/progress':
         return overview.progress(newsletter(event));
       case 'GET /admin/issues':
@@ -78,15 +78,15 @@ export function adminHandler(deps: AdminDeps): HttpHandler {
       case 'GET /admin/send':
         return send.due(now(), newsletter(event));
       case 'POST /admin/subscriber/unsubscribe':
-        return subscribers.unsubscribe(body.email, now(), operator);
+        return subscribers.unsubscribe(body.value('email'), now(), operator);
       case 'POST /admin/subscriber/suppress':
-        return subscribers.suppress(body.email, now(), operator, body.reason);
+        return subscribers.suppress(body.value('email'), now(), operator, body.value('reason'));
       case 'POST /admin/subscriber/resend':
-        return subscribers.resendConfirmation(body.email, now(), operator);
+        return subscribers.resendConfirmation(body.value('email'), now(), operator);
       case 'POST /admin/send/test':
-        return send.test(body.to, now(), operator, { newsletter: body.newsletter });
+        return send.test(body.value('to'), now(), operator, { newsletter: body.value('newsletter') });
       case 'POST /admin/send/now':
-        return send.sendNow(body.issueId, now(), operator, { newsletter: body.newsletter });
+        return send.sendNow(body.value('issueId'), now(), operator, { newsletter: body.value('newsletter') });
     }
   };
 
@@ -101,12 +101,12 @@ export function adminHandler(deps: AdminDeps): HttpHandler {
     if (verb === 'OPTIONS') return { statusCode: 204, headers: { ...SECURITY_HEADERS, allow } };
     const matched = matchAdminRoute(verb === 'HEAD' ? 'GET' : verb, path);
     if (!matched) return { ...jsonResponse(405, { error: `use ${allow}` }), headers: { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', allow } };
-    let body: Record<string, string> = {};
+    let body: FormBody = { value: () => undefined, values: () => undefined };
     if (verb === 'POST') {
       const type = (header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (type !== 'application/json') return jsonResponse(415, { error: 'send JSON (content-type: application/json)' });
       try {
-        body = formFields(event);
+        body = formBody(event);
       } catch (error) {
         if (error instanceof RequestError) return jsonResponse(error.status, { error: error.message });
         throw error;

@@ -15,7 +15,7 @@ const text = (min: number) => z.string().check(z.minLength(min));
 const batchSchema = z.object({
   issueId: text(1),
   batch: z.int().check(z.minimum(1)),
-  recipients: z.array(z.object({ id: text(1), email: text(3), unsubscribeToken: text(1) })),
+  recipients: z.array(z.object({ id: text(1), email: text(3), unsubscribeToken: text(1), preferencesToken: z.optional(text(1)) })),
 });
 
 /** SQS batch of delivery batches; reports partial failures so only unfinished batches come back. */

@@ -33,7 +33,9 @@ export const FUNCTION_ENV = {
   // TABLE_NAME: the digest's archive is written from the issues in the table.
   feeds: ['CONTENT_BUCKET', 'SITE_BUCKET', 'TEMPLATES_DIR', 'TABLE_NAME'],
   subscribe: ['CONTENT_BUCKET', 'TEMPLATES_DIR', 'TABLE_NAME', 'TOKEN_SECRET_PARAM', 'SES_CONFIGURATION_SET', 'MAX_SEND_RATE'],
-  confirm: ['CONTENT_BUCKET', 'TEMPLATES_DIR', 'TABLE_NAME', 'TOKEN_SECRET_PARAM'],
+  // SES_CONFIGURATION_SET, MAX_SEND_RATE: the welcome mail goes out when a request is confirmed.
+  confirm: ['CONTENT_BUCKET', 'TEMPLATES_DIR', 'TABLE_NAME', 'TOKEN_SECRET_PARAM', 'SES_CONFIGURATION_SET', 'MAX_SEND_RATE'],
+  // Also serves the preferences page.
   unsubscribe: ['CONTENT_BUCKET', 'TEMPLATES_DIR', 'TABLE_NAME', 'TOKEN_SECRET_PARAM'],
   // SITE_BUCKET: the planner writes the issue's archive page and reads the site's manifest.
   'plan-issue': ['CONTENT_BUCKET', 'SITE_BUCKET', 'TEMPLATES_DIR', 'TABLE_NAME', 'TOKEN_SECRET_PARAM', 'QUEUE_URL'],

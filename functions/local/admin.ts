@@ -33,8 +33,8 @@ const START_WAIT_MS = 400;
  */
 export function localSendStarter(system: System): SendStarter {
   return {
-    async start(issueId, at) {
-      const running = sendIssue(system, at).then(
+    async start(issueId, at, newsletter) {
+      const running = sendIssue(system, at, { newsletter }).then(
         (summary) => {
           system.log.info(`console send ${JSON.stringify(summary)}`);
           return summary;

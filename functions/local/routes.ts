@@ -30,7 +30,7 @@ const TEXT_HEADERS = { ...LOCAL_HEADERS, 'content-security-policy': "default-src
  * subscribe page, a digest preview, the outbox, and the built site. Pages change nothing: only POSTs
  * to the API do.
  */
-export async function localRoutes(input: { system: System; siteDir: string; url: string; api: Record<'subscribe' | 'confirm' | 'unsubscribe', HttpHandler>; console?: LocalConsole | undefined }): Promise<Route> {
+export async function localRoutes(input: { system: System; siteDir: string; url: string; api: Record<'subscribe' | 'confirm' | 'unsubscribe' | 'preferences', HttpHandler>; console?: LocalConsole | undefined }): Promise<Route> {
   const { system, siteDir, api } = input;
   const { settings, outbox } = system;
   const web: WebTemplates = await loadWebTemplates(system.templates);
@@ -43,7 +43,7 @@ export async function localRoutes(input: { system: System; siteDir: string; url:
     const loaded = loadArticles(await system.content.list(), settings, now);
     const due = await renderIssueDueAt({ settings, articles: loaded.articles, templates: system.templates, at: now, now });
     if (!due) return notFound(res, 'Nothing to preview', ['No article has been published yet.']);
-    page(res, 200, personaliseDigest(due.rendered, { email: 'reader@example.com', unsubscribeUrl: unsubscribeUrl(settings.digest.apiUrl, 'preview') }).html, MAIL_HEADERS);
+    page(res, 200, personaliseDigest(due.rendered, { email: 'reader@example.com', unsubscribeUrl: unsubscribeUrl(settings.digest.apiUrl, 'preview'), name: due.newsletter.nameFallback }).html, MAIL_HEADERS);
   };
 
   const outboxItem = async (res: ServerResponse, id: string, ext: string | undefined) => {
@@ -69,7 +69,7 @@ export async function localRoutes(input: { system: System; siteDir: string; url:
   return async (req, res) => {
     const requestUrl = new URL(req.url ?? '/', input.url);
     const path = requestUrl.pathname;
-    const apiRoute = /^\/api\/(subscribe|confirm|unsubscribe)\/?$/.exec(path)?.[1] as keyof typeof api | undefined;
+    const apiRoute = /^\/api\/(subscribe|confirm|unsubscribe|preferences)\/?$/.exec(path)?.[1] as keyof typeof api | undefined;
     if (apiRoute) {
       const body = await readBody(req);
       return sendResult(res, await api[apiRoute](toApiGatewayEvent(req, requestUrl, body, `/${apiRoute}`)));

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { issueIdFor } from '../core/issue/id.ts';
 import type { IssueSummary } from '../core/issue/types.ts';
 import { issueWindow } from '../core/issue/window.ts';
+import { newslettersOf, type Newsletter } from '../core/newsletters/list.ts';
+import { receives } from '../core/newsletters/membership.ts';
 import type { BatchOutcome } from '../core/sending/deliver.ts';
-import { planIssue, scheduledIssueTime, type PlanResult } from '../core/sending/plan.ts';
+import { newsletterToPlan, planIssue, scheduledIssueTime, type PlanResult } from '../core/sending/plan.ts';
 import type { BatchMessage } from '../core/sending/types.ts';
 import { POLICY } from '../core/policy.ts';
 import { DataDirError } from '../wiring/data-errors.ts';
@@ -21,7 +23,7 @@ export interface SendProgress {
   failed: number;
 }
 
-export type SendSummary =
+export type SendSummary = { newsletter: string } & (
   /**
    * What the real run would do now: the issue it plans, its articles, and how many people it would mail
    * (0 when the issue was already sent); `finishFirst` is an earlier unfinished issue it would finish first.
@@ -36,7 +38,7 @@ export type SendSummary =
       finishFirst?: { issueId: string; recipients: number } | undefined;
     }
   | { kind: 'nothing-to-send'; issueId: string; reason: string }
-  | { kind: 'sent'; issueId: string; plan: PlanResult['outcome']; progress: SendProgress; incomplete: number; paused?: Date | undefined };
+  | { kind: 'sent'; issueId: string; plan: PlanResult['outcome']; progress: SendProgress; incomplete: number; paused?: Date | undefined });
 
 export class SendLockedError extends Error {
   override name = 'SendLockedError';
@@ -73,46 +75,60 @@ function acquireLock(dataDir: string): () => void {
  * How many people the unfinished issue `issue` would still mail: recipients of its queued batches who
  * are still confirmed and have nothing recorded, and the confirmed subscribers planning has not reached.
  */
-async function remainingRecipients(system: System, issue: Pick<IssueSummary, 'id' | 'planComplete' | 'planCursor'>): Promise<number> {
+async function remainingRecipients(system: System, newsletter: string, issue: Pick<IssueSummary, 'id' | 'planComplete' | 'planCursor'>): Promise<number> {
   let count = 0;
   for (const batch of await system.stores.issues.pendingBatches(issue.id)) {
     const ids = batch.recipients.map((r) => r.id);
     const [recorded, current] = await Promise.all([system.stores.deliveries.statuses(issue.id, ids), system.stores.subscribers.getMany(ids)]);
-    count += ids.filter((id) => current.get(id)?.state === 'confirmed' && !['sent', 'failed', 'skipped'].includes(recorded.get(id) ?? '')).length;
+    count += ids.filter((id) => {
+      const s = current.get(id);
+      return s !== undefined && receives(s, newsletter) && !['sent', 'failed', 'skipped'].includes(recorded.get(id) ?? '');
+    }).length;
   }
-  if (!issue.planComplete) {
-    let after = issue.planCursor;
-    do {
-      const page = await system.stores.subscribers.pageByState('confirmed', after, 500);
-      count += page.items.length;
-      after = page.cursor;
-    } while (after);
-  }
+  if (!issue.planComplete) count += await members(system, newsletter, issue.planCursor);
+  return count;
+}
+
+/** Confirmed subscribers who receive `newsletter`, after the id `after`. */
+async function members(system: System, newsletter: string, after?: string): Promise<number> {
+  let count = 0;
+  let cursor = after;
+  do {
+    const page = await system.stores.subscribers.pageByState('confirmed', cursor, 500);
+    count += page.items.filter((s) => receives(s, newsletter)).length;
+    cursor = page.cursor;
+  } while (cursor);
   return count;
 }
 
 /** The truth about a send at `at`, changing nothing (see SendSummary's dry-run). */
-async function dryRun(system: System, at: Date, now: Date, compose: (issueId: string, scheduledFor: Date, watermark: Date | undefined) => Promise<{ subject: string; articles: number } | undefined>): Promise<SendSummary> {
-  const scheduledFor = scheduledIssueTime(system.settings, at, now);
-  const issueId = issueIdFor(scheduledFor);
+async function dryRun(
+  system: System,
+  newsletter: Newsletter,
+  at: Date,
+  now: Date,
+  compose: (issueId: string, scheduledFor: Date, watermark: Date | undefined) => Promise<{ subject: string; articles: number } | undefined>,
+): Promise<SendSummary> {
+  const scheduledFor = scheduledIssueTime(newsletter, at, now);
+  const issueId = issueIdFor(scheduledFor, newsletter.id);
   const existing = await system.stores.issues.getIssue(issueId);
   if (existing) {
-    const recipients = existing.status === 'sent' ? 0 : await remainingRecipients(system, existing);
-    return { kind: 'dry-run', issueId, subject: existing.content.subject, articles: existing.content.articles.length, recipients, sentAt: existing.sentAt };
+    const recipients = existing.status === 'sent' ? 0 : await remainingRecipients(system, newsletter.id, existing);
+    return { newsletter: newsletter.id, kind: 'dry-run', issueId, subject: existing.content.subject, articles: existing.content.articles.length, recipients, sentAt: existing.sentAt };
   }
-  const list = await system.stores.issues.getListState(system.settings.digest.listId);
+  const list = await system.stores.issues.getListState(newsletter.listId);
   let finishFirst: { issueId: string; recipients: number } | undefined;
   let watermark = list.watermark;
   if (list.openIssueId) {
     const open = await system.stores.issues.getIssue(list.openIssueId);
     if (open) {
-      finishFirst = { issueId: open.id, recipients: await remainingRecipients(system, open) };
+      finishFirst = { issueId: open.id, recipients: await remainingRecipients(system, newsletter.id, open) };
       watermark = open.windowEnd;
     }
   }
   const composed = await compose(issueId, scheduledFor, watermark);
-  const recipients = composed ? (await system.stores.subscribers.countByState()).confirmed : 0;
-  return { kind: 'dry-run', issueId, subject: composed?.subject, articles: composed?.articles ?? 0, recipients, finishFirst };
+  const recipients = composed ? await members(system, newsletter.id) : 0;
+  return { newsletter: newsletter.id, kind: 'dry-run', issueId, subject: composed?.subject, articles: composed?.articles ?? 0, recipients, finishFirst };
 }
 
 /**
@@ -121,13 +137,30 @@ async function dryRun(system: System, at: Date, now: Date, compose: (issueId: st
  * each batch as it is planned. Running it again resumes what was left unfinished and otherwise sends
  * nothing: every delivery is recorded. A time ahead of now is refused (PlanningError).
  */
-export async function sendIssue(
-  system: System,
-  at: Date,
-  options: { dryRun?: boolean; onProgress?: (progress: SendProgress) => void; now?: () => Date; retryDelayMs?: number } = {},
-): Promise<SendSummary> {
+export interface SendOptions {
+  dryRun?: boolean | undefined;
+  onProgress?: (progress: SendProgress) => void;
+  now?: () => Date;
+  retryDelayMs?: number;
+  /** The newsletter to send; default: the legacy one (the only one of a single `digest:`). */
+  newsletter?: string | undefined;
+}
+
+/**
+ * Sends every newsletter's issue due at `at` (or only `options.newsletter`), one after the other: each
+ * plans the latest time of its own schedule at or before `at`, so one already sent sends nothing again.
+ */
+export async function sendDue(system: System, at: Date, options: SendOptions = {}): Promise<SendSummary[]> {
+  const ids = options.newsletter !== undefined ? [newsletterToPlan(system.settings, options.newsletter).id] : newslettersOf(system.settings).map((n) => n.id);
+  const summaries: SendSummary[] = [];
+  for (const newsletter of ids) summaries.push(await sendIssue(system, at, { ...options, newsletter }));
+  return summaries;
+}
+
+export async function sendIssue(system: System, at: Date, options: SendOptions = {}): Promise<SendSummary> {
   const now = options.now ?? (() => new Date());
-  const issueId = issueIdFor(scheduledIssueTime(system.settings, at, now()));
+  const newsletter = newsletterToPlan(system.settings, options.newsletter);
+  const issueId = issueIdFor(scheduledIssueTime(newsletter, at, now()), newsletter.id);
   const planner = planDeps({
     settings: system.settings,
     content: system.content,
@@ -139,9 +172,9 @@ export async function sendIssue(
     site: system.site,
   });
   if (options.dryRun) {
-    return dryRun(system, at, now(), async (id, scheduledFor, watermark) => {
-      const window = issueWindow({ watermark, scheduledFor, lookbackDays: system.settings.digest.lookbackDays, now: now() });
-      const { content } = window.end > window.start ? await planner.composer.compose({ issueId: id, scheduledFor, window }) : { content: undefined };
+    return dryRun(system, newsletter, at, now(), async (id, scheduledFor, watermark) => {
+      const window = issueWindow({ watermark, scheduledFor, lookbackDays: newsletter.lookbackDays, now: now() });
+      const { content } = window.end > window.start ? await planner.composer.compose({ issueId: id, scheduledFor, window, newsletter }) : { content: undefined };
       return content && { subject: content.subject, articles: content.articles.length };
     });
   }
@@ -180,16 +213,16 @@ export async function sendIssue(
       if (issue) await system.stores.issues.finishIssue(issue, now());
     };
     const deps = { ...planner, queue: { enqueue: deliverBatch } };
-    let plan = await planIssue(deps, at, now());
+    let plan = await planIssue(deps, newsletter, at, now());
     if (plan.outcome === 'blocked') {
       // An earlier issue was left unfinished: finish it first, then plan this one.
       await finishPlanned(plan.openIssueId);
-      plan = await planIssue(deps, at, now());
-      if (plan.outcome === 'blocked') return { kind: 'nothing-to-send', issueId, reason: `issue ${plan.openIssueId} is still unfinished` };
+      plan = await planIssue(deps, newsletter, at, now());
+      if (plan.outcome === 'blocked') return { newsletter: newsletter.id, kind: 'nothing-to-send', issueId, reason: `issue ${plan.openIssueId} is still unfinished` };
     }
-    if (plan.outcome === 'no-articles') return { kind: 'nothing-to-send', issueId, reason: 'no new articles since the last issue' };
+    if (plan.outcome === 'no-articles') return { newsletter: newsletter.id, kind: 'nothing-to-send', issueId, reason: 'no new articles since the last issue' };
     if (plan.outcome !== 'planned') await finishPlanned(issueId);
-    return { kind: 'sent', issueId, plan: plan.outcome, progress, incomplete, paused };
+    return { newsletter: newsletter.id, kind: 'sent', issueId, plan: plan.outcome, progress, incomplete, paused };
   } finally {
     release();
   }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Logger } from '../core/ports.ts';
 import { confirmHandler } from '../handlers/confirm.ts';
+import { preferencesHandler } from '../handlers/preferences.ts';
 import { subscribeHandler } from '../handlers/subscribe.ts';
 import { unsubscribeHandler } from '../handlers/unsubscribe.ts';
 import { apiDeps } from '../wiring/api.ts';
@@ -106,7 +107,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   try {
     adminConsole = await localConsole({ system, url, port, templatesDir: options.templatesDir });
-    routes = await localRoutes({ system, siteDir, url, console: adminConsole, api: { subscribe: subscribeHandler(api), confirm: confirmHandler(api), unsubscribe: unsubscribeHandler(api) } });
+    routes = await localRoutes({ system, siteDir, url, console: adminConsole, api: { subscribe: subscribeHandler(api), confirm: confirmHandler(api), unsubscribe: unsubscribeHandler(api), preferences: preferencesHandler(api) } });
     // The API answers while the first build runs; the server is reported running once the site is there.
     await site.rebuild();
     if (options.schedule !== false) schedule = digestSchedule(system);

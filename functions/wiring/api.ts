@@ -1,10 +1,12 @@
 import { envelopeSender } from '../core/envelope.ts';
 import { POLICY } from '../core/policy.ts';
 import type { Logger, Mailer, TemplateSource } from '../core/ports.ts';
+import { newslettersOf } from '../core/newsletters/list.ts';
 import type { Settings } from '../core/settings.ts';
 import { SubscriptionLinks } from '../core/subscribers/links.ts';
+import { PreferencesService } from '../core/subscribers/preferences.ts';
 import { SubscriptionService, type SubscriptionMail } from '../core/subscribers/service.ts';
-import { loadWebTemplates } from '../core/web/pages.ts';
+import { loadApiTemplates } from '../core/web/subscription-pages.ts';
 import type { ApiDeps } from '../handlers/http/deps.ts';
 import type { Stores } from './stores.ts';
 
@@ -15,8 +17,8 @@ export interface ApiMail {
 }
 
 /**
- * Stands in for the mail parts in the functions that never send mail (confirm, unsubscribe), so their
- * bundles carry neither the renderer (MJML) nor an SES client; reaching it is a wiring mistake.
+ * Stands in for the mail parts in the functions that never send mail (unsubscribe and preferences), so
+ * their bundles carry neither the renderer (MJML) nor an SES client; reaching it is a wiring mistake.
  */
 const NO_MAIL: ApiMail = {
   mailer: {
@@ -31,6 +33,9 @@ const NO_MAIL: ApiMail = {
     async alreadySubscribed() {
       throw new Error('this function sends no mail: subscribe requests are handled by the subscribe function');
     },
+    async welcome() {
+      throw new Error('this function sends no mail: confirmations are handled by the confirm function');
+    },
   },
 };
 
@@ -38,7 +43,7 @@ export interface ApiParts {
   settings: Settings;
   templates: TemplateSource;
   stores: Pick<Stores, 'subscribers'>;
-  /** Only the subscribe route sends mail; without it, the service refuses to. */
+  /** Only the subscribe and confirm routes send mail; without it, the service refuses to. */
   mail?: ApiMail | undefined;
   tokenKey: string | Uint8Array;
   log: Logger;
@@ -55,7 +60,7 @@ export function subscriptionService(input: Omit<ApiParts, 'templates' | 'now'>):
     mail: mail.mail,
     log: input.log,
     tokenKey: input.tokenKey,
-    listId: settings.digest.listId,
+    newsletters: newslettersOf(settings),
     apiUrl: settings.digest.apiUrl,
     envelopeFrom: envelopeSender(settings.digest),
     coolDownMs: POLICY.confirmationCoolDownMs,
@@ -67,11 +72,13 @@ export function subscriptionService(input: Omit<ApiParts, 'templates' | 'now'>):
 
 /** The HTTP API handlers' dependencies: the same on AWS and on one machine. */
 export async function apiDeps(input: ApiParts): Promise<ApiDeps> {
+  const keys = { tokenKey: input.tokenKey, newsletters: newslettersOf(input.settings) };
   return {
     service: subscriptionService(input),
-    links: new SubscriptionLinks({ tokenKey: input.tokenKey, listId: input.settings.digest.listId }),
+    preferences: new PreferencesService({ subscribers: input.stores.subscribers, keys, log: input.log }),
+    links: new SubscriptionLinks(keys),
     settings: input.settings,
-    templates: await loadWebTemplates(input.templates),
+    templates: await loadApiTemplates(input.templates),
     log: input.log,
     now: input.now ?? (() => new Date()),
   };

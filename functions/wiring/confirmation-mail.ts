@@ -5,19 +5,20 @@ import type { ApiMail } from './api.ts';
 
 /**
  * The subscription mails, rendered on first use: the renderer (MJML) takes a second to load and only a
- * subscribe request needs it. Only the subscribe function and the one-machine wirings import this
- * module, so the confirm and unsubscribe bundles stay free of MJML.
+ * subscribe request or a confirmation needs it. Only the subscribe and confirm functions and the
+ * one-machine wirings import this module, so the unsubscribe and preferences bundle stays free of MJML.
  */
 export function subscriptionMail(settings: Settings, templates: TemplateSource): SubscriptionMail {
   let loaded: Promise<SubscriptionMail> | undefined;
-  const mailer = () => {
-    loaded ??= import('../core/subscribers/confirmation.ts').then((m) => m.SubscriptionMailer.load(settings, templates));
-    loaded.catch(() => (loaded = undefined));
-    return loaded;
+  const mailer = (): Promise<SubscriptionMail> => {
+    const next = (loaded ??= import('../core/subscribers/confirmation.ts').then((m) => m.SubscriptionMailer.load(settings, templates)));
+    next.catch(() => (loaded = undefined));
+    return next;
   };
   return {
     confirmation: async (input, at) => (await mailer()).confirmation(input, at),
     alreadySubscribed: async (input, at) => (await mailer()).alreadySubscribed(input, at),
+    welcome: async (input, at) => (await mailer()).welcome(input, at),
   };
 }
 

@@ -28,7 +28,6 @@ export function planDeps(input: {
   site?: SiteOutput | undefined;
 }): PlanIssueHandlerDeps {
   const { settings, site } = input;
-  const listId = settings.digest.listId;
   return {
     issues: input.stores.issues,
     subscribers: input.stores.subscribers,
@@ -43,7 +42,6 @@ export function planDeps(input: {
     archive: site ? new SiteIssueArchive({ issues: input.stores.issues, output: site, templates: input.templates, settings }) : undefined,
     log: input.log,
     settings,
-    listId,
     tokenKey: input.tokenKey,
     batchSize: input.batchSize ?? POLICY.batchSize,
     now: input.now ?? (() => new Date()),

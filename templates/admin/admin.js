@@ -146,6 +146,10 @@ const guarded = (action) => async (...args) => {
 
 let poller;
 let expected = 0;
+/** Whether the publication has several newsletters: then every issue is named with its newsletter's name. */
+let several = false;
+const newsletterNames = new Map();
+const ofNewsletter = (issue) => (several && issue.newsletter ? ` (${issue.newsletter.name})` : '');
 
 function stopPolling() {
   clearInterval(poller);
@@ -156,7 +160,7 @@ function progressBlock(issue, title) {
   const total = issue.planComplete ? issue.planned : Math.max(issue.planned, expected);
   const share = total > 0 ? Math.round((issue.done / total) * 100) : 0;
   return h('div', { class: 'progress' },
-    h('p', {}, title, ' ', h('strong', {}, issue.issueId), ': ', issue.subject),
+    h('p', {}, title, ' ', h('strong', {}, issue.issueId), ofNewsletter(issue), ': ', issue.subject),
     h('progress', { id: 'send-progress', max: Math.max(total, 1), value: issue.done, 'aria-label': `Issue ${issue.issueId}: ${issue.done} of ${total} done` }),
     h('p', { class: 'small', id: 'progress-text' },
       `${count.format(issue.done)} of ${count.format(total)} (${share}%) · sent ${count.format(issue.sent)} · skipped ${count.format(issue.skipped)} · failed ${count.format(issue.failed)}`,
@@ -191,13 +195,15 @@ function rateLine(label, rate, sent) {
 
 async function loadOverview() {
   const o = await api('overview');
-  $('publication').textContent = o.newsletter.name;
-  document.title = `Console · ${o.newsletter.name}`;
+  $('publication').textContent = o.publication;
+  document.title = `Console · ${o.publication}`;
+  several = o.newsletters.length > 1;
+  for (const n of o.newsletters) newsletterNames.set(n.id, n.name);
   expected = o.counts.confirmed;
   figures($('counts'), [['confirmed', o.counts.confirmed], ['pending', o.counts.pending], ['unsubscribed', o.counts.unsubscribed], ['suppressed', o.counts.suppressed]]);
   renderSending(o);
   if (o.sending) pollProgress();
-  $('next-send').replaceChildren(...(o.nextSend ? [when(o.nextSend.at), h('span', { class: 'small muted' }, ` (schedule in ${o.nextSend.timezone})`)] : ['none: the schedule has no future time']));
+  $('next-send').replaceChildren(...(o.nextSend ? [when(o.nextSend.at), several ? ` · ${o.nextSend.newsletter.name}` : '', h('span', { class: 'small muted' }, ` (schedule in ${o.nextSend.timezone})`)] : ['none: no schedule has a future time']));
   const r = o.rates;
   $('rates').replaceChildren(
     h('p', { class: 'small muted' }, `${r.issues} issue(s), ${count.format(r.sent)} messages sent. SES reviews an account at 5% bounces or 0.1% complaints and may pause it at 10% or 0.5%; Gmail wants spam complaints under 0.3%.`),
@@ -219,12 +225,13 @@ function issueItem(issue) {
   figures(list, FIGURES.map(([key, label]) => [label, issue.figures[key]]));
   return h('li', {},
     h('h2', {}, h('a', { href: issue.archiveUrl }, issue.subject)),
-    h('p', { class: 'small' }, h('span', { class: 'tag' }, issue.status), ' ', issue.id, ' · scheduled ', when(issue.scheduledFor), issue.sentAt ? h('span', {}, ' · sent ', when(issue.sentAt)) : '', ` · ${issue.articles} article(s)`),
+    h('p', { class: 'small' }, h('span', { class: 'tag' }, issue.status), ' ', several ? `${issue.newsletter.name} · ` : '', issue.id, ' · scheduled ', when(issue.scheduledFor), issue.sentAt ? h('span', {}, ' · sent ', when(issue.sentAt)) : '', ` · ${issue.articles} article(s)`),
     list);
 }
 
 async function loadIssues(more = false) {
   const page = await api(`issues${more && issuesCursor ? `?after=${encodeURIComponent(issuesCursor)}` : ''}`);
+  several = page.newsletters.length > 1;
   const items = page.issues.map(issueItem);
   if (more) $('issues').append(...items);
   else $('issues').replaceChildren(...(items.length > 0 ? items : [h('li', {}, 'No issue has been sent yet.')]));
@@ -256,6 +263,7 @@ async function showSubscriber(email) {
     ['state', s.state], ['since', when(s.since)], ['created', when(s.createdAt)],
     ['confirmed', s.confirmedAt ? when(s.confirmedAt) : undefined], ['unsubscribed', s.unsubscribedAt ? when(s.unsubscribedAt) : undefined],
     ['suppressed', s.suppressedAt ? `${s.suppressedReason ?? ''}` : undefined], ['soft bounces', s.softBounces],
+    ['name', s.name || undefined], ['newsletters', s.newsletters.length > 0 ? s.newsletters.map((id) => newsletterNames.get(id) ?? id).join(', ') : 'none'],
   ]);
   $('act-unsubscribe').disabled = s.state === 'unsubscribed' || s.state === 'suppressed';
   $('act-suppress').disabled = s.state === 'suppressed';
@@ -336,15 +344,22 @@ let due;
 
 async function loadSend() {
   $('send-now').disabled = true;
-  due = await api('send');
+  const chosen = $('send-newsletter').value;
+  due = await api(`send${chosen ? `?newsletter=${encodeURIComponent(chosen)}` : ''}`);
+  const choose = $('send-newsletter');
+  if (choose.options.length !== due.newsletters.length) choose.replaceChildren(...due.newsletters.map((n) => h('option', { value: n.id }, n.name)));
+  choose.value = due.newsletter.id;
+  $('send-choose').hidden = due.newsletters.length < 2;
   const p = due.preview;
+  const recipients = due.recipientsAtMost ? `Those of the ${count.format(due.recipients)} confirmed subscribers who receive ${due.newsletter.name}.` : `${count.format(due.recipients)} confirmed subscriber(s).`;
   $('due').replaceChildren(
+    h('p', {}, 'Newsletter: ', h('strong', {}, due.newsletter.name)),
     h('p', {}, 'Issue due now: ', h('strong', {}, due.issueId), ` · ${STATES[due.state]}`, due.openIssueId ? ` (${due.openIssueId})` : ''),
     ...(p
       ? [h('p', {}, h('strong', {}, p.subject), due.state === 'nothing' ? h('span', { class: 'muted' }, ` (the newest issue, ${p.issueId}, shown for a test)`) : ''),
           h('ul', {}, ...p.articles.map((a) => h('li', {}, h('a', { href: a.url }, a.title), ' · ', when(a.date, false))))]
       : [h('p', {}, 'No article has been published yet.')]),
-    h('p', { class: 'small muted' }, `${count.format(due.recipients)} confirmed subscriber(s). Next scheduled send: `, when(due.nextSend)));
+    h('p', { class: 'small muted' }, `${recipients} Next scheduled send: `, when(due.nextSend)));
   $('preview').srcdoc = p ? p.html : '<p>Nothing to show.</p>';
   $('send-now').disabled = !(due.state === 'ready' || due.state === 'sending');
   $('confirm-send').hidden = true;
@@ -352,13 +367,14 @@ async function loadSend() {
 
 $('test-form').addEventListener('submit', guarded(async (event) => {
   event.preventDefault();
-  const result = await api('send/test', { to: $('test-to').value });
+  const result = await api('send/test', { to: $('test-to').value, newsletter: due?.newsletter.id });
   say(`A test of issue ${result.issueId} went to ${result.to} (“${result.subject}”).`);
 }));
 
 $('send-now').addEventListener('click', () => {
   if (!due) return;
-  $('confirm-text').textContent = `Send issue ${due.issueId} (“${due.preview?.subject ?? ''}”) to ${count.format(due.recipients)} confirmed subscriber(s) now?`;
+  const to = due.recipientsAtMost ? `the confirmed subscribers who receive ${due.newsletter.name} (at most ${count.format(due.recipients)})` : `${count.format(due.recipients)} confirmed subscriber(s)`;
+  $('confirm-text').textContent = `Send issue ${due.issueId} (“${due.preview?.subject ?? ''}”) to ${to} now?`;
   $('confirm-send').hidden = false;
   $('confirm-yes').focus();
 });
@@ -368,7 +384,7 @@ $('confirm-no').addEventListener('click', () => {
 });
 $('confirm-yes').addEventListener('click', guarded(async () => {
   $('confirm-send').hidden = true;
-  const started = await api('send/now', { issueId: due.issueId });
+  const started = await api('send/now', { issueId: due.issueId, newsletter: due.newsletter.id });
   say(started.kind === 'refused' ? `Not sent: ${started.reason}` : started.kind === 'finished' ? `Issue ${started.issueId}: ${started.detail}` : `Issue ${started.issueId} is being sent.`, started.kind === 'refused');
   location.hash = '#overview';
   if (started.kind === 'started') pollProgress();
@@ -378,6 +394,7 @@ $('confirm-yes').addEventListener('click', guarded(async () => {
 
 const LOADERS = { overview: loadOverview, issues: () => loadIssues(false), subscribers: async () => undefined, send: loadSend };
 $('issues-more').addEventListener('click', guarded(() => loadIssues(true)));
+$('send-newsletter').addEventListener('change', guarded(loadSend));
 
 async function route(focus) {
   const name = location.hash.slice(1) in LOADERS ? location.hash.slice(1) : 'overview';

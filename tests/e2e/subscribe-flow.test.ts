@@ -89,7 +89,7 @@ describe.skipIf(!browserAvailable())('in a real browser, against npm start', () 
     await outbox.click(`li:has-text("ann@example.com") >> a:has-text("${seedTitle}")`);
     expect(await outbox.textContent('body')).toContain(seedTitle);
     await outbox.goto((await outbox.getAttribute('a:has-text("Unsubscribe")', 'href'))!);
-    await expect.poll(() => outbox.textContent('h1')).toBe('Unsubscribe from North Korea Watch?');
+    await expect.poll(() => outbox.textContent('h1')).toBe('Unsubscribe from North Korea Watch weekly?');
     await outbox.click('button:has-text("Unsubscribe")');
     await expect.poll(() => outbox.textContent('h1')).toBe('You are unsubscribed');
     await outbox.close();

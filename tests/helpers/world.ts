@@ -8,6 +8,7 @@ import { loadSettings } from '../../functions/core/settings.ts';
 import { confirmHandler } from '../../functions/handlers/confirm.ts';
 import { deliverHandler } from '../../functions/handlers/deliver.ts';
 import { planIssueHandler } from '../../functions/handlers/plan-issue.ts';
+import { preferencesHandler } from '../../functions/handlers/preferences.ts';
 import { sesEventsHandler } from '../../functions/handlers/ses-events.ts';
 import { subscribeHandler } from '../../functions/handlers/subscribe.ts';
 import { unsubscribeHandler } from '../../functions/handlers/unsubscribe.ts';
@@ -37,6 +38,7 @@ export interface World {
     subscribe: ReturnType<typeof subscribeHandler>;
     confirm: ReturnType<typeof confirmHandler>;
     unsubscribe: ReturnType<typeof unsubscribeHandler>;
+    preferences: ReturnType<typeof preferencesHandler>;
     planIssue: ReturnType<typeof planIssueHandler>;
     deliver: ReturnType<typeof deliverHandler>;
     sesEvents: ReturnType<typeof sesEventsHandler>;
@@ -54,8 +56,10 @@ export async function wireWorld(options: {
   batchSize?: number;
   mailer?: (real: Mailer) => Mailer;
   maxSendRate?: number;
+  /** An existing table (a world made again over the same data, e.g. after the settings changed). */
+  table?: string;
 }): Promise<World> {
-  const table = await options.dynamo.table();
+  const table = options.table ?? (await options.dynamo.table());
   const stores: Stores = dynamoStores(options.dynamo.docs, table);
   const content = new FileContentSource(options.contentDir);
   const templates = new FileTemplateSource(DEFAULT_TEMPLATES);
@@ -72,6 +76,7 @@ export async function wireWorld(options: {
     subscribe: subscribeHandler(api),
     confirm: confirmHandler(api),
     unsubscribe: unsubscribeHandler(api),
+    preferences: preferencesHandler(api),
     planIssue: planIssueHandler(planDeps({ settings, content, templates, stores, queue, tokenKey: TOKEN_KEY, log, batchSize: options.batchSize ?? 5, now })),
     deliver: deliverHandler(deliverDeps({ stores, mailer, log, now, defer: async (handle, seconds) => void deferred.push({ handle, seconds }) })),
     sesEvents: sesEventsHandler(sesEventDeps({ stores, log, now })),

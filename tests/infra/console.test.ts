@@ -40,7 +40,7 @@ describe("the operator console's stack", () => {
       expect(route.RouteKey).not.toBe('$default');
       expect(String(route.RouteKey)).not.toMatch(/\{[^}]*\+\}|^ANY /);
     }
-    expect(routes.filter((r) => r.AuthorizationType !== 'JWT').map((r) => String(r.RouteKey).split(' ')[1]).sort()).toEqual(['/api/confirm', '/api/confirm', '/api/subscribe', '/api/subscribe', '/api/unsubscribe', '/api/unsubscribe']);
+    expect(routes.filter((r) => r.AuthorizationType !== 'JWT').map((r) => String(r.RouteKey).split(' ')[1]).sort()).toEqual(['/api/confirm', '/api/confirm', '/api/preferences', '/api/preferences', '/api/subscribe', '/api/subscribe', '/api/unsubscribe', '/api/unsubscribe']);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],

@@ -67,6 +67,18 @@ describe('the CDK stack', () => {
     });
   });
 
+  it("schedules each newsletter of the sample publication on its own cron, naming the newsletter in the plan function's event", () => {
+    const app = new App({ outdir: tempDir('cdk.out-'), context: { bundle: 'false', contentDir: join(ROOT, 'content') } });
+    const sample = Template.fromStack(new NewsletterStack(app, 'Newsletter-sample', { config: readConfig(app.node) }));
+    const plans = Object.entries(ofType(sample, 'AWS::Scheduler::Schedule')).filter(([, r]) => JSON.stringify(r.Properties.Target.Arn).includes(functionId(sample, 'plan-issue')));
+    const seen = plans.map(([id, r]) => ({ id: id.replace(/[0-9A-F]{8}$/, ''), cron: r.Properties.ScheduleExpression, zone: r.Properties.ScheduleExpressionTimezone, newsletter: JSON.parse(r.Properties.Target.Input).newsletter }));
+    expect(seen.sort((a, b) => a.newsletter.localeCompare(b.newsletter))).toEqual([
+      // The legacy newsletter keeps the single digest's schedule (its construct id): a deployed stack updates it in place.
+      { id: 'DigestSchedule', cron: 'cron(0 7 ? * 2 *)', zone: 'Asia/Seoul', newsletter: 'digest' },
+      { id: 'NewsletterScheduleMilitary', cron: 'cron(0 18 ? * 5 *)', zone: 'Asia/Seoul', newsletter: 'military' },
+    ]);
+  });
+
   it('feeds the delivery worker from a queue with a dead-letter queue, bounded concurrency and partial batch failures', () => {
     const queues = ofType(template, 'AWS::SQS::Queue');
     const [queueId, queue] = Object.entries(queues).find(([id]) => id.startsWith('DeliveryQueue'))!;
@@ -167,9 +179,11 @@ describe('the CDK stack', () => {
     });
     expect(routes.sort()).toEqual([
       'GET /api/confirm → confirm',
+      'GET /api/preferences → unsubscribe',
       'GET /api/subscribe → subscribe',
       'GET /api/unsubscribe → unsubscribe',
       'POST /api/confirm → confirm',
+      'POST /api/preferences → unsubscribe',
       'POST /api/subscribe → subscribe',
       'POST /api/unsubscribe → unsubscribe',
       // The console's routes (each behind the JWT authorizer: tests/infra/console.test.ts).
@@ -216,7 +230,8 @@ describe('the CDK stack', () => {
   });
 
   it('lets mail go only from the sender identity, through the configuration set, from its addresses', () => {
-    for (const name of ['subscribe', 'deliver']) {
+    // confirm sends the welcome mail.
+    for (const name of ['subscribe', 'confirm', 'deliver']) {
       const send = statementsOf(template, name).filter((s) => actions(s).some((a) => a.startsWith('ses:')));
       expect(send, name).toHaveLength(1);
       expect(actions(send[0]!)).toEqual(['ses:SendRawEmail']);
@@ -227,7 +242,7 @@ describe('the CDK stack', () => {
       expect(others).toEqual([]);
       expect(send[0]!.Condition).toEqual({ StringLike: { 'ses:FromAddress': '*@gazette.example.org' } });
     }
-    for (const name of ['feeds', 'confirm', 'unsubscribe', 'plan-issue', 'ses-events']) {
+    for (const name of ['feeds', 'unsubscribe', 'plan-issue', 'ses-events']) {
       expect(statementsOf(template, name).flatMap(actions).filter((a) => a.startsWith('ses:')), name).toEqual([]);
     }
   });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { FileContentSource } from '../../functions/adapters/fs-content.ts';
 import { FileTemplateSource } from '../../functions/adapters/fs-templates.ts';
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
@@ -18,7 +19,7 @@ import { DEFAULT_TEMPLATES } from '../../functions/wiring/paths.ts';
 import { tempDir, tempTree } from '../helpers/cli.ts';
 import { startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
 import { httpEvent, snsEvent, sqsEvent } from '../helpers/events.ts';
-import { articleText, settingsYaml } from '../helpers/factories.ts';
+import { articleText, settingsObject, settingsYaml } from '../helpers/factories.ts';
 import { memoryLogger } from '../helpers/memory.ts';
 import { startSesStandIn, type SesStandIn } from '../helpers/ses-standin.ts';
 import { TOKEN_KEY, wireWorld, type World } from '../helpers/world.ts';
@@ -42,20 +43,20 @@ const OPERATOR = { sub: 'op-1', email: 'ops@gazette.example.org' };
 interface Console {
   world: World;
   contentDir: string;
-  starts: { issueId: string; at: Date }[];
+  starts: { issueId: string; at: Date; newsletter: string }[];
   call(method: string, path: string, body?: unknown, options?: { operator?: boolean; contentType?: string }): Promise<{ status: number; json: any; headers: Record<string, unknown>; body?: string | undefined }>;
 }
 
-async function console_(): Promise<Console> {
-  const contentDir = tempTree({ 'publication.yaml': settingsYaml(), 'articles/first.md': articleText({ title: 'First report', date: '2026-01-03T10:00:00Z' }) });
+async function console_(files: Record<string, string> = { 'publication.yaml': settingsYaml(), 'articles/first.md': articleText({ title: 'First report', date: '2026-01-03T10:00:00Z' }) }): Promise<Console> {
+  const contentDir = tempTree(files);
   const world = await wireWorld({ dynamo, ses: ses.client(), contentDir });
   world.clock.now = new Date('2026-01-05T07:00:30Z');
   const starts: Console['starts'] = [];
   // "Send now" as on AWS: the planner asked for the time; here the queue is drained into the worker at once.
   const starter: SendStarter = {
-    async start(issueId, at) {
-      starts.push({ issueId, at });
-      await world.handlers.planIssue({ time: at.toISOString() });
+    async start(issueId, at, newsletter) {
+      starts.push({ issueId, at, newsletter });
+      await world.handlers.planIssue({ time: at.toISOString(), newsletter });
       await world.handlers.deliver(sqsEvent(world.queue.drain()));
       return { kind: 'started', issueId };
     },
@@ -154,7 +155,7 @@ describe('the console API', () => {
     const sent = await c.call('POST', '/admin/send/now', { issueId: '2026-01-05T0700Z' });
     expect(sent).toMatchObject({ status: 200, json: { kind: 'started', issueId: '2026-01-05T0700Z' } });
     // The planner is asked for now, never a later time.
-    expect(c.starts).toEqual([{ issueId: '2026-01-05T0700Z', at: c.world.clock.now }]);
+    expect(c.starts).toEqual([{ issueId: '2026-01-05T0700Z', at: c.world.clock.now, newsletter: 'digest' }]);
     expect(ses.messages.map((m) => m.destinations[0]).sort()).toEqual(['ann@example.com', 'bob@example.com', 'cat@example.com']);
     expect((await c.call('POST', '/admin/send/now', { issueId: '2026-01-05T0700Z' })).status).toBe(409);
 
@@ -270,5 +271,54 @@ describe('the console API', () => {
     await exportSubscribers(c.world.stores.subscribers, file);
     expect(parse(parts.join(''))).toEqual(parse(readFileSync(file, 'utf8')));
     expect((await c.call('GET', '/admin/export?cursor=nope')).status).toBe(400);
+  });
+
+  it('works across newsletters: each issue named with its newsletter, the Send view and send now for the one chosen, paging across lists', async () => {
+    const schedule = { cron: '0 7 * * 1', timezone: 'UTC' };
+    const newsletters = [
+      { id: 'digest', name: 'Gazette weekly', description: 'Everything', schedule, listId: LIST, default: true },
+      { id: 'economy', name: 'Economy brief', description: 'Money', schedule, tags: ['economy'], listId: 'economy.gazette.example.org', default: false },
+    ];
+    const settings = settingsObject({ newsletters });
+    // With newsletters:, each carries its own list id.
+    delete (settings.digest as Record<string, unknown>).listId;
+    const two = await console_({
+      'publication.yaml': stringify(settings),
+      'articles/budget.md': articleText({ title: 'Budget passes', date: '2026-01-03T10:00:00Z', tags: ['economy'] }),
+    });
+    const at = new Date('2026-01-04T12:00:00Z');
+    await two.world.stores.subscribers.addConfirmed('ann@example.com', at, 'cli', { newsletters: ['digest', 'economy'] });
+    await two.world.stores.subscribers.addConfirmed('bob@example.com', at, 'cli', { newsletters: ['digest'] });
+
+    const due = (await two.call('GET', '/admin/send?newsletter=economy')).json;
+    expect(due).toMatchObject({ newsletter: { id: 'economy', name: 'Economy brief' }, issueId: 'economy-2026-01-05T0700Z', state: 'ready', recipients: 2, recipientsAtMost: true });
+    expect(due.newsletters.map((n: { name: string }) => n.name)).toEqual(['Gazette weekly', 'Economy brief']);
+    expect((await two.call('GET', '/admin/send')).json).toMatchObject({ newsletter: { id: 'digest' }, issueId: '2026-01-05T0700Z' });
+    // The confirmation must name the issue of the newsletter asked for.
+    expect((await two.call('POST', '/admin/send/now', { issueId: '2026-01-05T0700Z', newsletter: 'economy' })).status).toBe(409);
+    expect((await two.call('POST', '/admin/send/now', { issueId: 'economy-2026-01-05T0700Z', newsletter: 'economy' })).json).toMatchObject({ kind: 'started' });
+    expect((await two.call('POST', '/admin/send/now', { issueId: '2026-01-05T0700Z' })).json).toMatchObject({ kind: 'started' });
+    expect(two.starts.map((s) => s.newsletter)).toEqual(['economy', 'digest']);
+
+    const all = (await two.call('GET', '/admin/issues')).json;
+    expect(all.issues.map((i: { id: string; newsletter: { name: string }; figures: { sent: number } }) => [i.id, i.newsletter.name, i.figures.sent])).toEqual([
+      ['2026-01-05T0700Z', 'Gazette weekly', 2],
+      ['economy-2026-01-05T0700Z', 'Economy brief', 1],
+    ]);
+    expect(all.cursor).toBeUndefined();
+    const first = (await two.call('GET', '/admin/issues?limit=1')).json;
+    const second = (await two.call('GET', `/admin/issues?limit=1&after=${first.cursor}`)).json;
+    expect([...first.issues, ...second.issues].map((i: { id: string }) => i.id)).toEqual(['2026-01-05T0700Z', 'economy-2026-01-05T0700Z']);
+    expect(second.cursor).toBeUndefined();
+    expect((await two.call('GET', '/admin/issues?after=bm9wZQ')).status).toBe(400);
+    expect((await two.call('GET', '/admin/issues?newsletter=economy')).json.issues.map((i: { id: string }) => i.id)).toEqual(['economy-2026-01-05T0700Z']);
+
+    const overview = (await two.call('GET', '/admin/overview')).json;
+    expect(overview.newsletters).toHaveLength(2);
+    expect(overview.rates).toMatchObject({ issues: 2, sent: 3 });
+    expect(overview.nextSend.newsletter.name).toBe('Gazette weekly');
+    const ann = (await two.call('GET', '/admin/subscriber?email=ann@example.com')).json;
+    expect(ann.subscriber.newsletters).toEqual(['digest', 'economy']);
+    expect(ann.deliveries.map((d: { issueId: string }) => d.issueId).sort()).toEqual(['2026-01-05T0700Z', 'economy-2026-01-05T0700Z']);
   });
 });

@@ -18,6 +18,7 @@ import { SiteIssueArchive } from '../../functions/core/issue/publish.ts';
 import { applySesEvent } from '../../functions/core/sending/ses-events.ts';
 import { loadSettings } from '../../functions/core/settings.ts';
 import { buildSite } from '../../functions/core/site/build.ts';
+import { newslettersOf } from '../../functions/core/newsletters/list.ts';
 import { subscriberId } from '../../functions/core/subscribers/identity.ts';
 import { SubscriptionMailer } from '../../functions/core/subscribers/confirmation.ts';
 import { SubscriptionService } from '../../functions/core/subscribers/service.ts';
@@ -90,7 +91,7 @@ async function setUp(): Promise<World> {
     mail: await SubscriptionMailer.load(settings, templates),
     log,
     tokenKey: KEY,
-    listId: LIST,
+    newsletters: newslettersOf(settings),
     apiUrl: API,
     envelopeFrom: 'digest@gazette.example.org',
     coolDownMs: 10 * 60_000,
@@ -140,7 +141,7 @@ async function leave(w: World, email: string): Promise<void> {
   const digest = (await messages(w)).filter((m) => m.to === email && m.mail.messageId?.includes(`.${subscriberId(email)}@`)).at(-1)!;
   const header = digest.mail.headerLines.find((h) => h.key === 'list-unsubscribe')!.line.replace(/\r?\n\s+/g, ' ');
   const oneClick = /<(https:[^>]+)>/.exec(header)![1]!;
-  expect(await w.service.unsubscribe(new URL(oneClick).searchParams.get('token'), w.clock.now, 'one-click')).toBe('unsubscribed');
+  expect(await w.service.unsubscribe(new URL(oneClick).searchParams.get('token'), w.clock.now, 'one-click')).toMatchObject({ ok: true, everything: true });
 }
 
 async function send(w: World, iso: string, articles: string[], to: string[], options: { siteFirst?: boolean } = {}): Promise<void> {
@@ -201,7 +202,7 @@ async function checkEverything(w: World): Promise<void> {
       }
       expect(link.startsWith(API), link).toBe(true);
       const url = new URL(link);
-      const purpose = url.pathname.endsWith('/confirm') ? 'confirm' : 'unsubscribe';
+      const purpose = url.pathname.endsWith('/confirm') ? 'confirm' : url.pathname.endsWith('/preferences') ? 'preferences' : 'unsubscribe';
       const check = verifyToken(url.searchParams.get('token'), { purpose, list: LIST }, KEY, 0);
       expect(check.ok, link).toBe(true);
     }

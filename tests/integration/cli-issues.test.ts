@@ -32,14 +32,29 @@ describe('newsletter issues', () => {
   it('lists every issue newest first with its figures, and shows one with its articles', () => {
     const list = run('issues');
     expect(list.status).toBe(0);
-    const [header, row] = list.stdout.trim().split('\n');
-    expect(header!.split(/\s+/)).toEqual(['issue', 'status', 'planned', 'sent', 'skipped', 'failed', 'delivered', 'bounced', 'complained', 'subject']);
-    expect(row!.split(/\s{2,}/).slice(0, 9)).toEqual([SEED_ISSUE, 'sent', '1', '1', '0', '0', '0', '0', '0']);
-    expect(row).toContain('North Korean troops in Russia');
+    // The sample has two newsletters: every one's issues, newest first, each with its newsletter's name.
+    const [header, ...rows] = list.stdout.trim().split('\n');
+    expect(header!.split(/\s+/)).toEqual(['issue', 'newsletter', 'status', 'planned', 'sent', 'skipped', 'failed', 'delivered', 'bounced', 'complained', 'subject']);
+    expect(rows.map((r) => r.split(/\s{2,}/).slice(0, 10))).toEqual([
+      [SEED_ISSUE, 'North Korea Watch weekly', 'sent', '1', '1', '0', '0', '0', '0', '0'],
+      ['military-2024-11-21T0900Z', 'Military briefing', 'sent', '0', '0', '0', '0', '0', '0', '0'],
+    ]);
+    expect(rows[0]).toContain('North Korean troops in Russia');
+    const one = run('issues', '--newsletter', 'military', '--limit', '1');
+    expect(one.stdout.trim().split('\n').slice(1).filter((r) => !r.startsWith('more:')).map((r) => r.split(/\s{2,}/)[0])).toEqual(['military-2024-11-21T0900Z']);
+    // Paging across newsletters: one a page, then the other, then no more.
+    const first = run('issues', '--limit', '1');
+    const more = /more: newsletter issues --after (\S+)/.exec(first.stdout)?.[1];
+    expect(first.stdout).toContain(SEED_ISSUE);
+    const second = run('issues', '--limit', '1', '--after', more!);
+    expect(second.stdout).toContain('military-2024-11-21T0900Z');
+    expect(second.stdout).not.toContain('more:');
+    expect(run('issues', '--after', 'not-a-cursor!').status).toBe(2);
 
     const show = run('issues', 'show', SEED_ISSUE);
     expect(show.status).toBe(0);
     expect(show.stdout).toContain(`issue ${SEED_ISSUE}: sent`);
+    expect(show.stdout).toContain('newsletter: North Korea Watch weekly (digest)');
     expect(show.stdout).toContain('figures:   planned 1, sent 1, skipped 0, failed 0, delivered 0, bounced 0, complained 0, rejected 0');
     expect(show.stdout).toContain('tracking:  opens off, clicks off');
     expect(show.stdout).toMatch(/articles \(1\):\n {2}2024-11-20 {2}North Korean troops/);
@@ -69,7 +84,7 @@ describe('newsletter subscribers show', () => {
     expect(received).toMatch(/consent history:\n {2}2024-11-01T00:00:00\.000Z {2}added \(cli\)/);
     const left = people.find((text) => text !== received)!;
     expect(left).toContain('unsubscribed (one-click)');
-    expect(left).toMatch(/deliveries \(newest 1 issue\(s\)\):\n {2}none/);
+    expect(left).toMatch(/deliveries \(newest 2 issue\(s\)\):\n {2}none/);
     const missing = run('subscribers', 'show', 'zed@example.com');
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('zed@example.com is not on the list');
@@ -127,6 +142,8 @@ describe('the newsletter command', () => {
     [['status', '--bogus']],
     [['issues', '--limit', '0']],
     [['issues', 'show']],
+    [['issues', '--newsletter', 'No Such']],
+    [['send', '--test', 'desk@example.org', '--newsletter', 'No Such']],
     [['subscribers', 'list', '--state', 'everyone']],
     [['subscribers', 'add', 'not-an-address']],
     [['subscribers', 'show']],

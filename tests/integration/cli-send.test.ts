@@ -37,11 +37,16 @@ describe('newsletter send (embedded store and outbox)', () => {
   it('a dry run changes nothing; a send delivers once; a second send sends nothing', async () => {
     const cwd = project();
     await addConfirmed(cwd, ['ann@example.com', 'bob@example.com']);
-    // The shipped schedule is Mondays 07:00 in Seoul (Sundays 22:00 UTC): a send on 25 November 2024
-    // plans the issue of 24 November 22:00 UTC, which carries the seed article of 20 November.
+    // The shipped weekly digest comes on Mondays 07:00 in Seoul (Sundays 22:00 UTC): a send on 25 November
+    // 2024 plans its issue of 24 November 22:00 UTC, which carries the seed article of 20 November. The
+    // military briefing (Thursdays 18:00 in Seoul) carries it too, on 21 November, but nobody chose it:
+    // records without choices (as these, added straight to the store) receive the digest only.
     const dry = runCli(['send', '--at', '2024-11-25T00:00:00Z', '--dry-run'], { cwd });
     expect(dry.status).toBe(0);
-    expect(dry.stdout).toBe('dry run: issue 2024-11-24T2200Z "North Korean troops in Russia were sent without a choice, defector says" with 1 article(s) would go to 2 confirmed subscriber(s)\n');
+    expect(dry.stdout).toBe(
+      'digest: dry run: issue 2024-11-24T2200Z "North Korean troops in Russia were sent without a choice, defector says" with 1 article(s) would go to 2 confirmed subscriber(s)\n' +
+        'military: dry run: issue military-2024-11-21T0900Z "Military briefing: North Korean troops in Russia were sent without a choice, defector says" with 1 article(s) would go to 0 confirmed subscriber(s)\n',
+    );
     expect(outbox(cwd)).toEqual([]);
 
     const first = runCli(['send', '--at', '2024-11-25T00:00:00Z'], { cwd });
@@ -67,10 +72,15 @@ describe('newsletter send (embedded store and outbox)', () => {
     expect(second.stdout).toContain('issue 2024-11-24T2200Z: sent 0');
     expect(outbox(cwd)).toHaveLength(2);
     const dryAfter = runCli(['send', '--at', '2024-11-25T00:00:00Z', '--dry-run'], { cwd });
-    expect(dryAfter.stdout).toMatch(/^dry run: issue 2024-11-24T2200Z "North Korean troops[^"]*" was sent on \S+; nothing would be sent again\n$/);
+    expect(dryAfter.stdout).toMatch(/^digest: dry run: issue 2024-11-24T2200Z "North Korean troops[^"]*" was sent on \S+; nothing would be sent again\n/);
 
     const later = runCli(['send', '--at', '2024-12-30T00:00:00Z'], { cwd });
-    expect(later.stdout).toBe('issue 2024-12-29T2200Z: nothing to send (no new articles since the last issue)\n');
+    expect(later.stdout).toBe(
+      'digest: issue 2024-12-29T2200Z: nothing to send (no new articles since the last issue)\nmilitary: issue military-2024-12-26T0900Z: nothing to send (no new articles since the last issue)\n',
+    );
+    const one = runCli(['send', '--at', '2024-12-30T00:00:00Z', '--newsletter', 'military'], { cwd });
+    expect(one.stdout).toBe('issue military-2024-12-26T0900Z: nothing to send (no new articles since the last issue)\n');
+    expect(runCli(['send', '--newsletter', 'culture'], { cwd })).toMatchObject({ status: 2, stderr: expect.stringContaining('--newsletter: no newsletter "culture": name one of digest, military') });
   });
 
   it('refuses a second send while one runs, with a clear message, and sends nobody two digests', async () => {

@@ -129,7 +129,7 @@ describe('newsletter subscribers import and export', () => {
     const toStdout = run('subscribers', 'export');
     expect(toStdout.stdout).toBe(readFileSync(join(cwd, 'export.csv'), 'utf8'));
     const rows = parse(toStdout.stdout, { columns: true }) as Record<string, string>[];
-    expect(Object.keys(rows[0]!)).toEqual(['email', 'state', 'created_at', 'confirmed_at', 'unsubscribed_at', 'suppressed_at', 'suppressed_reason', 'requested_at', 'history']);
+    expect(Object.keys(rows[0]!)).toEqual(['email', 'name', 'state', 'newsletters', 'newsletter_opt_outs', 'created_at', 'confirmed_at', 'unsubscribed_at', 'suppressed_at', 'suppressed_reason', 'requested_at', 'history']);
     expect(rows.map((r) => [r.email, r.state]).sort()).toEqual([
       ['a@example.com', 'confirmed'],
       ['b@example.com', 'confirmed'],

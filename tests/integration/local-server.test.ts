@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { subscriberId } from '../../functions/core/subscribers/identity.ts';
+import { newslettersOf } from '../../functions/core/newsletters/list.ts';
+import { preferencesToken } from '../../functions/core/subscribers/links.ts';
 import { createToken } from '../../functions/core/tokens.ts';
 import { startServer, type RunningServer } from '../../functions/local/server.ts';
 import { FUNCTIONS } from '../../infra/functions.ts';
@@ -44,7 +46,9 @@ describe('the local server', () => {
     const before = await records();
 
     // Every API route of the function table, as a scanner finds it in a mail, and every local page.
-    const links: Record<string, string> = { '/subscribe': 'api/subscribe?email=pia%40example.com', '/confirm': link, '/unsubscribe': `api/unsubscribe?token=${unsubscribeToken}` };
+    const links: Record<string, string> = { '/subscribe': 'api/subscribe?email=pia%40example.com', '/confirm': link, '/unsubscribe': `api/unsubscribe?token=${unsubscribeToken}`,
+      '/preferences': `api/preferences?token=${preferencesToken({ tokenKey, newsletters: newslettersOf(settings) }, subscriberId('quin@example.com'))}`,
+    };
     const apiPaths = [...new Set(FUNCTIONS.flatMap((f) => (f.trigger.kind === 'http' ? f.trigger.routes.map((r) => r.split(' ')[1]!) : [])))];
     expect(apiPaths.sort()).toEqual(Object.keys(links).sort());
     const urls = [...apiPaths.map((path) => at(links[path]!)), at('subscribe'), at('outbox'), at(`outbox/${mail!.id}`), at(`outbox/${mail!.id}.eml`), at('preview'), at('feed.xml'), at('')];

@@ -76,6 +76,11 @@ describe('subscribe → confirm → scheduled send → unsubscribe (dynalite + a
       expect(res.body).toContain('You are subscribed');
     }
 
+    // Each confirmation brings one welcome mail, and pressing the button again none.
+    const welcomes = (await sesStore()).slice(confirmations.length);
+    expect(welcomes.map((m) => [m.destination.to[0], m.subject]).sort()).toEqual([['Ann@example.com', 'Welcome to The Test Gazette'], ['bob@example.com', 'Welcome to The Test Gazette']]);
+    const before = (await sesStore()).length;
+
     // The scheduler fires.
     world.clock.now = new Date(FIRST_SEND);
     const planned = await world.handlers.planIssue({ time: FIRST_SEND });
@@ -83,7 +88,7 @@ describe('subscribe → confirm → scheduled send → unsubscribe (dynalite + a
     const response = await world.handlers.deliver(sqsEvent(world.queue.drain()));
     expect(response.batchItemFailures).toEqual([]);
 
-    const digests = (await sesStore()).slice(confirmations.length);
+    const digests = (await sesStore()).slice(before);
     expect(digests.map((m) => m.destination.to[0]).sort()).toEqual(['Ann@example.com', 'bob@example.com']);
     expect(digests.every((m) => m.subject === 'First & foremost')).toBe(true);
     const issue = await world.stores.issues.getIssue('2026-01-05T0700Z');
@@ -107,7 +112,7 @@ describe('subscribe → confirm → scheduled send → unsubscribe (dynalite + a
     world.clock.now = new Date(SECOND_SEND);
     expect(await world.handlers.planIssue({ time: SECOND_SEND })).toMatchObject({ outcome: 'planned', recipients: 1 });
     expect((await world.handlers.deliver(sqsEvent(world.queue.drain()))).batchItemFailures).toEqual([]);
-    const second = (await sesStore()).slice(confirmations.length + digests.length);
+    const second = (await sesStore()).slice(before + digests.length);
     expect(second.map((m) => [m.destination.to[0], m.subject])).toEqual([['Ann@example.com', 'Second story']]);
   });
 });

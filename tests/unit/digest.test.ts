@@ -151,8 +151,11 @@ describe('rendering the digest', () => {
   });
 
   it('never takes a placeholder written in an article for the recipient\'s value', async () => {
-    const digest = await render([article({ title: 'Say %%recipient_email%%', summary: 'Go to %%unsubscribe_url%% now' })]);
-    const { html, text } = personaliseDigest(digest, { email: 'reader@example.org', unsubscribeUrl: 'https://u.example.org/x' });
+    const digest = await render([article({ title: 'Say %%recipient_email%% to %%name%%', summary: 'Go to %%unsubscribe_url%% or %%preferences_url%% now' })]);
+    const { html, text } = personaliseDigest(digest, { email: 'reader@example.org', unsubscribeUrl: 'https://u.example.org/x', preferencesUrl: 'https://p.example.org/y', name: 'Ana' });
+    expect(html.match(/https:\/\/p\.example\.org\/y/g)).toHaveLength(1);
+    expect(html.match(/Hi Ana,/g)).toHaveLength(1);
+    expect(html).not.toContain('to Ana');
     expect(html.match(/reader@example\.org/g)).toHaveLength(1);
     expect(text.match(/reader@example\.org/g)).toHaveLength(1);
     expect(html.match(/https:\/\/u\.example\.org\/x/g)).toHaveLength(1);

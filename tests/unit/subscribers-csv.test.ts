@@ -1,20 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { checkImportRow, EXPORT_COLUMNS, exportRow, importColumns, MAX_REASON_CHARS, neutraliseCell, restoreCell, stateSince } from '../../functions/core/subscribers/csv.ts';
+import { EXPORT_COLUMNS, exportRow, MAX_REASON_CHARS, neutraliseCell, readImportRow, restoreCell, stateSince } from '../../functions/core/subscribers/csv.ts';
+import { rowReader, type RowReader } from '../../functions/core/subscribers/formats.ts';
 import type { Subscriber } from '../../functions/core/subscribers/types.ts';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
+const GIVEN = { known: ['digest', 'economy'], legacy: true };
+const reader = (header: string[]) => rowReader(header) as RowReader;
 
 describe('CSV rows of subscribers', () => {
   it('finds the columns by name in any case, and none without email', () => {
-    expect(importColumns(['Name', ' EMAIL ', 'State'])).toMatchObject({ count: 3, email: 1, state: 2, suppressedReason: undefined });
-    expect(importColumns([...EXPORT_COLUMNS])).toMatchObject({ email: 0, state: 1, suppressedAt: 5, suppressedReason: 6, requestedAt: 7, history: 8 });
-    expect(importColumns(['name', 'address'])).toBeUndefined();
+    expect(reader(['Name', ' EMAIL ', 'State']).read(['Ana', 'a@example.com', 'pending'])).toMatchObject({ email: 'a@example.com', state: 'pending', name: 'Ana', suppressedReason: undefined });
+    expect(rowReader(['name', 'address'])).toEqual({ error: 'the header row has no "email" column (it has: name, address)' });
   });
 
   it('reads what each state asks for as a whole record, and refuses what it cannot read', () => {
-    const columns = importColumns(['email', 'state', 'suppressed_reason'])!;
+    const columns = reader(['email', 'state', 'suppressed_reason']);
     const seen = new Map<string, number>();
-    const row = (fields: string[], line: number) => checkImportRow(fields, columns, line, seen, NOW);
+    const row = (fields: string[], line: number) => readImportRow(fields, columns, line, seen, NOW, GIVEN);
     expect(row(['a@Example.COM', '', ''], 2)).toMatchObject({ kind: 'record', subscriber: { email: 'a@example.com', state: 'confirmed', confirmedAt: NOW } });
     expect(row(['b@example.com', 'Unsubscribed', ''], 3)).toMatchObject({ kind: 'record', subscriber: { state: 'unsubscribed', unsubscribedAt: NOW } });
     expect(row(['c@example.com', 'suppressed', 'complaint'], 4)).toMatchObject({ subscriber: { state: 'suppressed', suppressedReason: 'complaint' } });
@@ -26,12 +28,12 @@ describe('CSV rows of subscribers', () => {
   });
 
   it('keeps the state a row asks for when a cell is too big or broken, saying what it cut or left out', () => {
-    const columns = importColumns([...EXPORT_COLUMNS])!;
-    const fields = (state: string, reason: string, history: string) => ['h@example.com', state, '', '', '', '', reason, '', history];
-    const huge = checkImportRow(fields('suppressed', 'x'.repeat(1_000_000), ''), columns, 2, new Map(), NOW);
+    const columns = reader([...EXPORT_COLUMNS]);
+    const fields = (state: string, reason: string, history: string) => ['h@example.com', '', state, '', '', '', '', '', '', reason, '', history];
+    const huge = readImportRow(fields('suppressed', 'x'.repeat(1_000_000), ''), columns, 2, new Map(), NOW, GIVEN);
     expect(huge).toMatchObject({ kind: 'record', subscriber: { state: 'suppressed' }, warnings: [`suppressed_reason cut to ${MAX_REASON_CHARS} characters`] });
     if (huge.kind === 'record') expect(huge.subscriber.suppressedReason).toHaveLength(MAX_REASON_CHARS);
-    const broken = checkImportRow(fields('unsubscribed', '', '[{"at":'), columns, 2, new Map(), NOW);
+    const broken = readImportRow(fields('unsubscribed', '', '[{"at":'), columns, 2, new Map(), NOW, GIVEN);
     expect(broken).toMatchObject({ kind: 'record', subscriber: { state: 'unsubscribed' }, warnings: [expect.stringMatching(/^history cannot be read/)] });
   });
 
@@ -39,14 +41,22 @@ describe('CSV rows of subscribers', () => {
     const created = new Date('2026-01-01T00:00:00Z');
     const gone = new Date('2026-02-01T00:00:00Z');
     const s: Subscriber = {
-      id: 'x', email: 'a@example.com', state: 'unsubscribed', version: 4, createdAt: created, updatedAt: gone, confirmedAt: created, unsubscribedAt: gone, softBounces: 0,
+      id: 'x', email: 'a@example.com', name: 'Ana Example', state: 'unsubscribed', version: 4, createdAt: created, updatedAt: gone, confirmedAt: created, unsubscribedAt: gone, softBounces: 0,
+      newsletters: ['digest'], optOuts: { economy: { at: gone, source: 'one-click' } },
       request: { version: 4, at: new Date('2026-02-10T00:00:00Z') },
       history: [{ at: created, type: 'confirmed', source: 'confirmation-link' }, { at: gone, type: 'unsubscribed', source: 'one-click' }],
     };
     const row = exportRow(s);
-    expect(row.slice(0, 8)).toEqual(['a@example.com', 'unsubscribed', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', '', '', '2026-02-10T00:00:00.000Z']);
-    const back = checkImportRow(row, importColumns([...EXPORT_COLUMNS])!, 2, new Map(), NOW);
-    expect(back).toMatchObject({ kind: 'record', warnings: [], subscriber: { email: 'a@example.com', state: 'unsubscribed', unsubscribedAt: gone, request: { at: new Date('2026-02-10T00:00:00Z') } } });
+    expect(row.slice(0, 11)).toEqual([
+      'a@example.com', 'Ana Example', 'unsubscribed', 'digest', '{"economy":{"at":"2026-02-01T00:00:00.000Z","source":"one-click"}}',
+      '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z', '', '', '2026-02-10T00:00:00.000Z',
+    ]);
+    const back = readImportRow(row, reader([...EXPORT_COLUMNS]), 2, new Map(), NOW, GIVEN);
+    expect(back).toMatchObject({
+      kind: 'record',
+      warnings: [],
+      subscriber: { email: 'a@example.com', name: 'Ana Example', state: 'unsubscribed', unsubscribedAt: gone, newsletters: ['digest'], optOuts: { economy: { at: gone, source: 'one-click' } }, request: { at: new Date('2026-02-10T00:00:00Z') } },
+    });
     if (back.kind === 'record') expect(back.subscriber.history.map((e) => e.type)).toEqual(['confirmed', 'unsubscribed', 'imported']);
     expect(stateSince(s)).toEqual(gone);
     expect(stateSince({ ...s, state: 'pending', request: undefined })).toEqual(created);
@@ -62,7 +72,30 @@ describe('CSV rows of subscribers', () => {
     const s: Subscriber = { id: 'y', email: '=cmd@example.com', state: 'suppressed', version: 1, createdAt: NOW, updatedAt: NOW, suppressedAt: NOW, suppressedReason: '+bounce', softBounces: 0, history: [] };
     const row = exportRow(s);
     expect(row[0]).toBe("'=cmd@example.com");
-    expect(row[6]).toBe("'+bounce");
+    expect(row[EXPORT_COLUMNS.indexOf('suppressed_reason')]).toBe("'+bounce");
     expect(row.every((cell) => !/^[=+\-@\t\r]/.test(cell))).toBe(true);
+  });
+
+  it('refuses a row naming a newsletter the publication does not have, and drops from its choices one it left', () => {
+    const columns = reader(['email', 'newsletters', 'newsletter_opt_outs']);
+    expect(readImportRow(['a@example.com', 'digest culture', ''], columns, 2, new Map(), NOW, GIVEN)).toEqual({ kind: 'bad', reason: 'newsletters: no such newsletter "culture"' });
+    const left = readImportRow(['b@example.com', 'digest economy', '{"economy":{"at":"2026-01-01T00:00:00Z","source":"preferences"}}'], columns, 3, new Map(), NOW, GIVEN);
+    expect(left).toMatchObject({ kind: 'record', subscriber: { newsletters: ['digest'], optOuts: { economy: { source: 'preferences' } } } });
+    expect(readImportRow(['c@example.com', '', '{"economy":'], columns, 4, new Map(), NOW, GIVEN)).toMatchObject({ kind: 'bad', reason: expect.stringMatching(/^newsletter_opt_outs cannot be read/) });
+  });
+
+  it('gives rows without choices --newsletters, or else nothing (the legacy newsletter); without a legacy newsletter such a row is refused', () => {
+    const columns = reader(['email']);
+    expect(readImportRow(['a@example.com'], columns, 2, new Map(), NOW, { ...GIVEN, fallback: ['economy'] })).toMatchObject({ subscriber: { newsletters: ['economy'] } });
+    expect(readImportRow(['a@example.com'], columns, 2, new Map(), NOW, GIVEN)).toMatchObject({ subscriber: { newsletters: undefined } });
+    expect(readImportRow(['a@example.com'], columns, 2, new Map(), NOW, { known: ['economy'], legacy: false })).toMatchObject({ kind: 'bad', reason: expect.stringMatching(/--newsletters/) });
+  });
+
+  it('keeps a name that is too long or holds a line break out, with a warning, and imports the row', () => {
+    const columns = reader(['email', 'name']);
+    for (const name of ['x'.repeat(10_000), 'Ana\r\nBcc: x@example.com', 'Ana\u202eevil']) {
+      const row = readImportRow(['a@example.com', name], columns, 2, new Map(), NOW, GIVEN);
+      expect(row).toMatchObject({ kind: 'record', subscriber: { email: 'a@example.com', name: undefined }, warnings: [expect.stringMatching(/^name left out/)] });
+    }
   });
 });

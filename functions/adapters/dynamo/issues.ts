@@ -23,6 +23,7 @@ function articlesFrom(value: unknown): IssueArticle[] {
 function summaryFrom(item: Record<string, unknown>): IssueSummary {
   return {
     id: String(item.id),
+    newsletter: typeof item.newsletter === 'string' ? item.newsletter : undefined,
     listId: String(item.listId),
     scheduledFor: date(item.scheduledFor)!,
     windowStart: date(item.windowStart)!,
@@ -87,7 +88,7 @@ function toItem(issue: IssueRecord): Record<string, unknown> {
 
 /** Every stored attribute an issue listing reads: all but the rendered digest and the settings. */
 const SUMMARY_ATTRIBUTES = [
-  'id', 'listId', 'scheduledFor', 'windowStart', 'windowEnd', 'subject', 'articles', '#status', 'batchesPlanned', 'planComplete',
+  'id', 'newsletter', 'listId', 'scheduledFor', 'windowStart', 'windowEnd', 'subject', 'articles', '#status', 'batchesPlanned', 'planComplete',
   'planCursor', 'batchesDone', 'sent', 'skipped', 'failed', ...Object.keys(NO_EVENT_COUNTS), 'pausedUntil', 'createdAt', 'sentAt', 'gsi1pk', 'gsi1sk', 'pk', 'sk',
 ];
 

@@ -1,11 +1,15 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { subscriberId } from '../../core/subscribers/identity.ts';
-import { applyRequest } from '../../core/subscribers/ledger.ts';
+import { applyConfirm, applyLeave, applyPreferences, applyRequest, isConfirmable } from '../../core/subscribers/ledger.ts';
 import {
   SUBSCRIBER_STATES,
   type ConfirmOutcome,
   type ConsentEvent,
   type ConsentSource,
+  type LeaveOutcome,
+  type NewsletterOptOut,
+  type PreferencesOutcome,
+  type RequestedChoices,
   type Subscriber,
   type SubscriberPage,
   type SubscriberState,
@@ -25,17 +29,29 @@ function eventsFrom(value: unknown): ConsentEvent[] {
     type: e.type as ConsentEvent['type'],
     source: e.source as ConsentSource,
     ...(typeof e.detail === 'string' ? { detail: e.detail } : {}),
+    ...(typeof e.newsletter === 'string' ? { newsletter: e.newsletter } : {}),
   }));
 }
 
-const eventItem = (e: ConsentEvent) => ({ at: e.at.toISOString(), type: e.type, source: e.source, detail: e.detail });
+const eventItem = (e: ConsentEvent) => ({ at: e.at.toISOString(), type: e.type, source: e.source, detail: e.detail, newsletter: e.newsletter });
+
+const strings = (value: unknown): string[] | undefined => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined);
+
+function optOutsFrom(value: unknown): Record<string, NewsletterOptOut> | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const entries = Object.entries(value as Record<string, { at?: unknown; source?: unknown }>).map(([id, o]) => [id, { at: date(o.at)!, source: o.source as ConsentSource }] as const);
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
 
 function fromItem(item: Record<string, unknown>): Subscriber {
-  const request = item.request as { version?: unknown; at?: unknown } | undefined;
+  const request = item.request as { version?: unknown; at?: unknown; newsletters?: unknown; name?: unknown } | undefined;
   return {
     id: String(item.id),
     email: String(item.email),
+    name: typeof item.name === 'string' ? item.name : undefined,
     state: item.state as SubscriberState,
+    newsletters: strings(item.newsletters),
+    optOuts: optOutsFrom(item.optOuts),
     version: Number(item.version ?? 0),
     createdAt: date(item.createdAt)!,
     updatedAt: date(item.updatedAt)!,
@@ -45,7 +61,10 @@ function fromItem(item: Record<string, unknown>): Subscriber {
     suppressedReason: typeof item.suppressedReason === 'string' ? item.suppressedReason : undefined,
     softBounces: Number(item.softBounces ?? 0),
     confirmationSentAt: date(item.confirmationSentAt),
-    request: request && typeof request.version === 'number' ? { version: request.version, at: date(request.at)! } : undefined,
+    request:
+      request && typeof request.version === 'number'
+        ? { version: request.version, at: date(request.at)!, newsletters: strings(request.newsletters), name: typeof request.name === 'string' ? request.name : undefined }
+        : undefined,
     history: eventsFrom(item.history),
   };
 }
@@ -54,7 +73,10 @@ function toItem(s: Subscriber): Record<string, unknown> {
   return {
     id: s.id,
     email: s.email,
+    name: s.name,
     state: s.state,
+    newsletters: s.newsletters,
+    optOuts: s.optOuts ? Object.fromEntries(Object.entries(s.optOuts).map(([id, o]) => [id, { at: o.at.toISOString(), source: o.source }])) : undefined,
     version: s.version,
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),
@@ -64,7 +86,7 @@ function toItem(s: Subscriber): Record<string, unknown> {
     suppressedReason: s.suppressedReason,
     softBounces: s.softBounces,
     confirmationSentAt: iso(s.confirmationSentAt),
-    request: s.request ? { version: s.request.version, at: s.request.at.toISOString() } : undefined,
+    request: s.request ? { version: s.request.version, at: s.request.at.toISOString(), newsletters: s.request.newsletters, name: s.request.name } : undefined,
     history: s.history.map(eventItem),
     gsi1pk: `STATE#${s.state}`,
     gsi1sk: s.id,
@@ -94,7 +116,11 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return new Map(items.map((item) => [String(item.id), fromItem(item)]));
   }
 
-  async requestSubscription(email: string, now: Date, options: { coolDownMs: number; pendingExpiry: Date; source: ConsentSource }): Promise<SubscriptionRequest | undefined> {
+  async requestSubscription(
+    email: string,
+    now: Date,
+    options: { coolDownMs: number; pendingExpiry: Date; source: ConsentSource; choices?: RequestedChoices | undefined },
+  ): Promise<SubscriptionRequest | undefined> {
     const id = subscriberId(email);
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.get(id);
@@ -134,35 +160,58 @@ export class DynamoSubscriberStore implements SubscriberStore {
     );
   }
 
+  /**
+   * Reads the record, applies `change` and writes the result only if nobody changed it in between
+   * (optimistic, on version and updatedAt); tries again on a conflict. `change` returns the new record,
+   * or an outcome to answer without writing.
+   */
+  private async rewrite<T>(id: string, change: (current: Subscriber | undefined) => { next: Subscriber; outcome: T } | { outcome: T }): Promise<T> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.get(id);
+      const result = change(current);
+      if (!('next' in result) || !current) return result.outcome;
+      const stored = await written(
+        this.db.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: subscriberItem(result.next),
+            ConditionExpression: '#v = :v AND #u = :u',
+            ExpressionAttributeNames: { '#v': 'version', '#u': 'updatedAt' },
+            ExpressionAttributeValues: { ':v': current.version, ':u': iso(current.updatedAt) },
+          }),
+        ),
+      );
+      if (stored) return result.outcome;
+    }
+    throw new Error('subscriber record kept changing; try again');
+  }
+
   async confirm(id: string, version: number, now: Date, source: ConsentSource): Promise<ConfirmOutcome> {
-    const confirmed = await written(
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key(id),
-          UpdateExpression: `SET #s = :confirmed, gsi1pk = :gsi, confirmedAt = :now, updatedAt = :now, softBounces = :zero, ${APPEND} REMOVE #ttl, #req`,
-          // Pending at this version, or an opt-out whose open request is this version: only the person's own link lifts it.
-          ConditionExpression: '#v = :v AND (#s = :pending OR ((#s = :unsubscribed OR #s = :suppressed) AND #req.#rv = :v))',
-          ExpressionAttributeNames: { '#s': 'state', '#v': 'version', '#ttl': 'ttl', '#req': 'request', '#rv': 'version' },
-          ExpressionAttributeValues: {
-            ':confirmed': 'confirmed',
-            ':pending': 'pending',
-            ':unsubscribed': 'unsubscribed',
-            ':suppressed': 'suppressed',
-            ':gsi': 'STATE#confirmed',
-            ':now': now.toISOString(),
-            ':v': version,
-            ':zero': 0,
-            ...appended({ at: now, type: 'confirmed', source }),
-          },
-        }),
-      ),
-    );
-    if (confirmed) return 'confirmed';
-    const current = await this.get(id);
-    if (!current) return 'missing';
-    if (current.state === 'confirmed' && current.version === version) return 'already-confirmed';
-    return 'stale';
+    return this.rewrite<ConfirmOutcome>(id, (current) => {
+      if (!current) return { outcome: 'missing' };
+      // Pending at this version, or an opt-out whose open request is this version: only the person's own link lifts it.
+      if (isConfirmable(current, version)) return { next: applyConfirm(current, now, source), outcome: 'confirmed' };
+      return { outcome: current.state === 'confirmed' && current.version === version ? 'already-confirmed' : 'stale' };
+    });
+  }
+
+  async leaveNewsletter(id: string, newsletter: string, now: Date, source: ConsentSource): Promise<LeaveOutcome> {
+    return this.rewrite<LeaveOutcome>(id, (current) => {
+      if (!current) return { outcome: 'missing' };
+      const next = applyLeave(current, newsletter, now, source);
+      if (!next) return { outcome: 'already' };
+      return { next, outcome: next.state === 'unsubscribed' ? 'unsubscribed' : 'left' };
+    });
+  }
+
+  async updatePreferences(id: string, version: number, change: { newsletters: string[]; name: string | undefined }, now: Date): Promise<PreferencesOutcome> {
+    return this.rewrite<PreferencesOutcome>(id, (current) => {
+      if (!current) return { outcome: 'missing' };
+      if (current.state !== 'confirmed') return { outcome: 'not-confirmed' };
+      // A form shown before any later change (a replayed POST, a second tab) changes nothing.
+      if (current.version !== version) return { outcome: 'stale' };
+      return { next: applyPreferences(current, change, now)!, outcome: 'updated' };
+    });
   }
 
   async unsubscribe(id: string, now: Date, source: ConsentSource): Promise<UnsubscribeOutcome> {
@@ -206,10 +255,11 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return (await this.get(id)) ? 'already' : 'missing';
   }
 
-  async addConfirmed(email: string, now: Date, source: ConsentSource): Promise<boolean> {
+  async addConfirmed(email: string, now: Date, source: ConsentSource, choices?: RequestedChoices): Promise<boolean> {
     const subscriber: Subscriber = {
       id: subscriberId(email),
       email,
+      ...(choices ? { newsletters: choices.newsletters, name: choices.name } : {}),
       state: 'confirmed',
       version: 1,
       createdAt: now,

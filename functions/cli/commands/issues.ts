@@ -7,14 +7,15 @@ import { systemOptions, withSystem, type SystemOptions } from '../system.ts';
 
 const COLUMNS: (keyof IssueFigures)[] = ['planned', 'sent', 'skipped', 'failed', 'delivered', 'bounced', 'complained', 'opened', 'clicked'];
 
-/** The console's issue listing as a table: the tracked columns only when some issue tracked them. */
-export function issueTable(rows: readonly IssueRow[]): string {
+/** The console's issue listing as a table: the tracked columns only when some issue tracked them, the newsletter's name when there are several. */
+export function issueTable(rows: readonly IssueRow[], several = false): string {
   const columns = COLUMNS.filter((c) => rows.some((r) => r.figures[c] !== undefined));
-  const header = ['issue', 'status', ...columns, 'subject'];
-  const lines = rows.map((r) => [r.id, r.status, ...columns.map((c) => (r.figures[c] === undefined ? '-' : String(r.figures[c]))), r.subject]);
+  const names = several ? ['newsletter'] : [];
+  const header = ['issue', ...names, 'status', ...columns, 'subject'];
+  const lines = rows.map((r) => [r.id, ...(several ? [r.newsletter.name] : []), r.status, ...columns.map((c) => (r.figures[c] === undefined ? '-' : String(r.figures[c]))), r.subject]);
   const widths = header.slice(0, -1).map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   // Names left-aligned, figures right-aligned; the subject last, as long as it is.
-  const format = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const format = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : i < 2 + names.length ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   return `${[format(header), ...lines.map(format)].join('\n')}\n`;
 }
 
@@ -37,15 +38,17 @@ export function registerIssues(program: Command): void {
       .command('issues')
       .description('list every issue, newest first, with its figures; "issues show ID" for one')
       .option('--limit <n>', `at most n issues (1 to ${MAX_ISSUE_PAGE}, default 20)`, parseLimit)
-      .option('--after <id>', 'the issues older than this one (the next page)'),
-  ).action(async (opts: SystemOptions & { limit?: number; after?: string }) => {
-    const page = await withSystem(opts, (system) => asCommandResult(service(system).list({ limit: opts.limit, after: opts.after })));
+      .option('--after <id>', 'the issues older than this one (the next page)')
+      .option('--newsletter <id>', "only this newsletter's issues (its id in content/publication.yaml; default: every newsletter's)"),
+  ).action(async (opts: SystemOptions & { limit?: number; after?: string; newsletter?: string }) => {
+    if (opts.newsletter !== undefined && !/^[a-z0-9-]{1,40}$/.test(opts.newsletter)) throw new CliError(`--newsletter: ${JSON.stringify(opts.newsletter)} is not a newsletter id`, 2);
+    const page = await withSystem(opts, (system) => asCommandResult(service(system).list({ limit: opts.limit, after: opts.after, newsletter: opts.newsletter })));
     if (page.issues.length === 0) {
       process.stdout.write(opts.after ? `no issue older than ${opts.after}\n` : 'no issue yet: `newsletter send` sends the first one\n');
       return;
     }
-    process.stdout.write(issueTable(page.issues));
-    if (page.cursor) process.stdout.write(`more: newsletter issues --after ${page.cursor}\n`);
+    process.stdout.write(issueTable(page.issues, page.newsletters.length > 1));
+    if (page.cursor) process.stdout.write(`more: newsletter issues --after ${page.cursor}${opts.newsletter ? ` --newsletter ${opts.newsletter}` : ''}\n`);
   });
 
   systemOptions(group.command('show').description("one issue's figures and articles").argument('<id>', 'the issue id, such as 2026-01-05T0700Z')).action(
@@ -53,6 +56,7 @@ export function registerIssues(program: Command): void {
       const issue = await withSystem(opts, (system) => asCommandResult(service(system).show(id)));
       const lines = [
         `issue ${issue.id}: ${issue.status}${issue.pausedUntil && issue.status !== 'sent' ? `, paused until ${issue.pausedUntil.toISOString()}` : ''}`,
+        `newsletter: ${issue.newsletter.name} (${issue.newsletter.id})`,
         `subject:   ${issue.subject}`,
         `scheduled: ${issue.scheduledFor.toISOString()}${issue.sentAt ? `, sent ${issue.sentAt.toISOString()}` : ''}`,
         `window:    after ${issue.windowStart.toISOString()}, up to ${issue.windowEnd.toISOString()}`,

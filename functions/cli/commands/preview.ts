@@ -4,9 +4,11 @@ import type { Command } from 'commander';
 import { loadArticles } from '../../core/articles/load.ts';
 import { formatProblem } from '../../core/articles/types.ts';
 import { loadSettings } from '../../core/site/build.ts';
+import { newslettersOf, settingsFor } from '../../core/newsletters/list.ts';
 import { normaliseEmail, subscriberId } from '../../core/subscribers/identity.ts';
-import { createToken } from '../../core/tokens.ts';
-import { unsubscribeUrl } from '../../core/urls.ts';
+import { preferencesToken, unsubscribeToken } from '../../core/subscribers/links.ts';
+import { normaliseName } from '../../core/subscribers/name.ts';
+import { preferencesUrl, unsubscribeUrl } from '../../core/urls.ts';
 import { tokenSecret } from '../../wiring/secret.ts';
 import { localBuildDeps } from '../../wiring/site.ts';
 import { consoleLogger } from '../console-logger.ts';
@@ -19,6 +21,8 @@ interface PreviewOptions {
   to: string;
   at?: string;
   templates?: string;
+  newsletter?: string;
+  name?: string;
 }
 
 function kilobytes(bytes: number): string {
@@ -34,6 +38,8 @@ export function registerPreview(program: Command): void {
     .option('--to <address>', 'the subscriber to preview for', 'reader@example.com')
     .option('--at <time>', 'send time, ISO 8601 (default: now)')
     .option('--templates <dir>', 'templates directory (default: the bundled templates/)')
+    .option('--newsletter <id>', 'the newsletter to preview (default: digest, else the first)')
+    .option('--name <name>', "the subscriber's name, for the greeting (default: none, so the fallback)")
     .action(async (opts: PreviewOptions) => {
       // Loaded when used: the renderer (MJML) takes a second to load and most commands never need it.
       const [{ compileDigestMessage }, { personaliseDigest }, { renderIssueDueAt }] = await Promise.all([
@@ -43,6 +49,8 @@ export function registerPreview(program: Command): void {
       ]);
       const address = normaliseEmail(opts.to);
       if (!address.ok) throw new CliError(`--to: ${address.reason}`, 2);
+      const name = normaliseName(opts.name);
+      if (!name.ok) throw new CliError(`--name: ${name.reason}`, 2);
       const now = new Date();
       const at = pastTimeOption('--at', opts.at, now);
 
@@ -51,15 +59,31 @@ export function registerPreview(program: Command): void {
       const settings = await loadSettings(deps.content);
       const loaded = loadArticles(await deps.content.list(), settings, now);
       for (const problem of loaded.problems) log.error(formatProblem(problem));
-      const preview = await renderIssueDueAt({ settings, articles: loaded.articles, templates: deps.templates, at, now });
-      if (!preview) throw new CliError(`no articles published by ${at.toISOString()} in ${opts.content}/articles/: there is no issue to preview`);
-      const { issue, rendered } = preview;
+      const newsletters = newslettersOf(settings);
+      const chosen = opts.newsletter === undefined ? undefined : newsletters.find((n) => n.id === opts.newsletter);
+      if (opts.newsletter !== undefined && !chosen) throw new CliError(`--newsletter: no newsletter "${opts.newsletter}" (there are: ${newsletters.map((n) => n.id).join(', ')})`, 2);
+      const preview = await renderIssueDueAt({ settings, articles: loaded.articles, templates: deps.templates, at, now, newsletter: chosen });
+      if (!preview) throw new CliError(`no articles${chosen ? ` that ${chosen.id} carries` : ''} published by ${at.toISOString()} in ${opts.content}/articles/: there is no issue to preview`);
+      const { issue, rendered, newsletter } = preview;
 
-      const key = tokenSecret();
+      const keys = { tokenKey: tokenSecret(), newsletters };
       const subscriber = subscriberId(address.email);
-      const token = createToken({ purpose: 'unsubscribe', subscriber, list: settings.digest.listId }, key);
-      const eml = compileDigestMessage(rendered, settings, { issueId: issue.id }).forRecipient({ email: address.email, subscriberId: subscriber, unsubscribeToken: token, date: at });
-      const personal = personaliseDigest(rendered, { email: address.email, unsubscribeUrl: unsubscribeUrl(settings.digest.apiUrl, token) });
+      const token = unsubscribeToken(keys, subscriber, newsletter);
+      const prefs = preferencesToken(keys, subscriber);
+      const eml = compileDigestMessage(rendered, settingsFor(settings, newsletter), { issueId: issue.id }).forRecipient({
+        email: address.email,
+        subscriberId: subscriber,
+        unsubscribeToken: token,
+        preferencesToken: prefs,
+        name: name.name,
+        date: at,
+      });
+      const personal = personaliseDigest(rendered, {
+        email: address.email,
+        unsubscribeUrl: unsubscribeUrl(settings.digest.apiUrl, token),
+        preferencesUrl: preferencesUrl(settings.digest.apiUrl, prefs),
+        name: name.name ?? newsletter.nameFallback,
+      });
 
       const out = resolve(opts.out);
       await mkdir(out, { recursive: true });
@@ -70,8 +94,8 @@ export function registerPreview(program: Command): void {
       ]);
       const lines = [
         issue.latestInstead
-          ? `nothing was published in the ${settings.digest.lookbackDays} days before the issue due at ${at.toISOString()}; previewing the issue of the newest article instead: ${issue.id} (use --at to choose the send time)`
-          : `issue ${issue.id}: what a first issue sent at ${at.toISOString()} would carry (the ${settings.digest.lookbackDays} days before its scheduled time)`,
+          ? `nothing was published in the ${newsletter.lookbackDays} days before the issue due at ${at.toISOString()}; previewing the issue of the newest article instead: ${issue.id} (use --at to choose the send time)`
+          : `issue ${issue.id}: what a first issue sent at ${at.toISOString()} would carry (the ${newsletter.lookbackDays} days before its scheduled time)`,
         `subject: ${rendered.subject}`,
         `articles: ${rendered.cards}${rendered.cards < rendered.articles.length ? ` of ${rendered.articles.length} (the rest are linked from the archive page)` : ''}, ${rendered.mode}`,
         `HTML: ${kilobytes(Buffer.byteLength(rendered.html))} (Gmail clips over 102 KB); message: ${kilobytes(eml.length)}`,

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { newslettersOf } from '../../core/newsletters/list.ts';
 import type { Logger } from '../../core/ports.ts';
 import { prepareDataDir } from '../../wiring/data-dir.ts';
 import { CliError } from '../errors.ts';
@@ -49,7 +50,7 @@ export function registerServe(program: Command): void {
           `  preview     ${u}preview`,
           `  outbox      ${u}outbox`,
           `  console     ${u}admin/#token=${server.adminToken}  (this address is the console's key until the server stops)`,
-          `  schedule    ${opts.schedule ? `${server.system.settings.digest.schedule.cron} (${server.system.settings.digest.schedule.timezone})` : 'off'}`,
+          `  schedule    ${opts.schedule ? newslettersOf(server.system.settings).map((n) => `${n.id} ${n.schedule.cron} (${n.schedule.timezone})`).join('; ') : 'off'}`,
           'Press Ctrl-C to stop.',
           '',
         ].join('\n'),

@@ -7,7 +7,8 @@ import { CsvError } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify';
 import pLimit from 'p-limit';
-import { checkImportRow, EXPORT_COLUMNS, exportRow, importColumns, type ImportColumns, type ImportRow } from '../../core/subscribers/csv.ts';
+import { EXPORT_COLUMNS, exportRow, readImportRow, restoreCell, type ImportChoices, type ImportRow } from '../../core/subscribers/csv.ts';
+import { rowReader, type ImportFormat, type RowReader } from '../../core/subscribers/formats.ts';
 import { SUBSCRIBER_STATES, type SubscriberStore } from '../../core/subscribers/types.ts';
 import { CliError } from '../errors.ts';
 
@@ -19,6 +20,8 @@ const WRITES = 16;
 const CHUNKS_IN_FLIGHT = 2;
 
 export interface ImportSummary {
+  /** The format read (detected from the header row, or asked for). */
+  format?: ImportFormat | undefined;
   rows: number;
   /** Rows added as confirmed subscribers. */
   imported: number;
@@ -89,7 +92,13 @@ function progress(tty: boolean) {
  * Imports a CSV file of addresses, streaming it line by line (records are single-line, so a broken
  * quote loses only its own line). Never changes an address already in the store, whatever its state.
  */
-export async function importSubscribers(store: SubscriberStore, file: string, now: Date, pendingTtlMs: number): Promise<ImportSummary> {
+export async function importSubscribers(
+  store: SubscriberStore,
+  file: string,
+  now: Date,
+  pendingTtlMs: number,
+  options: { format?: ImportFormat | undefined; choices: ImportChoices },
+): Promise<ImportSummary> {
   const info = await stat(file).catch((cause: NodeJS.ErrnoException) => {
     throw new CliError(`cannot read ${file}: ${cause.code === 'ENOENT' ? 'no such file' : cause.message}`, 1, { cause });
   });
@@ -135,7 +144,7 @@ export async function importSubscribers(store: SubscriberStore, file: string, no
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   const inFlight: Promise<void>[] = [];
   const seen = new Map<string, number>();
-  let columns: ImportColumns | undefined;
+  let columns: RowReader | undefined;
   let delimiter = ',';
   let chunk: Row[] = [];
   let lineNo = 0;
@@ -158,12 +167,14 @@ export async function importSubscribers(store: SubscriberStore, file: string, no
       const fields = csvFields(text, delimiter);
       if (!columns) {
         if (!Array.isArray(fields)) throw new CliError(`${file}:${lineNo}: the header row cannot be read: ${fields.error}`);
-        columns = importColumns(fields);
-        if (!columns) throw new CliError(`${file}:${lineNo}: the header row has no "email" column (it has: ${fields.join(', ')})`);
+        const reader = rowReader(fields.map(restoreCell), options.format);
+        if ('error' in reader) throw new CliError(`${file}:${lineNo}: ${reader.error}`);
+        columns = reader;
+        summary.format = reader.format;
         continue;
       }
       summary.rows++;
-      const row = Array.isArray(fields) ? checkImportRow(fields, columns, lineNo, seen, now) : { kind: 'bad' as const, reason: fields.error };
+      const row = Array.isArray(fields) ? readImportRow(fields, columns, lineNo, seen, now, options.choices) : { kind: 'bad' as const, reason: fields.error };
       if (row.kind === 'bad') {
         bad(lineNo, row.reason);
         continue;
@@ -193,7 +204,7 @@ export async function importSubscribers(store: SubscriberStore, file: string, no
 
 /** The summary an import prints on stdout (each bad row and warning was already listed on stderr, with its line). */
 export function importReport(s: ImportSummary): string {
-  const lines = [`imported ${s.imported + s.recordedOptOuts + s.pendingImported}${s.recordedOptOuts > 0 ? ` (${s.recordedOptOuts} of them as unsubscribed or suppressed, never mailed)` : ''}`];
+  const lines = [...(s.format && s.format !== 'native' ? [`read as a ${s.format} export`] : []),`imported ${s.imported + s.recordedOptOuts + s.pendingImported}${s.recordedOptOuts > 0 ? ` (${s.recordedOptOuts} of them as unsubscribed or suppressed, never mailed)` : ''}`];
   if (s.pendingImported > 0) lines.push(`pending, never confirmed, not mailed ${s.pendingImported}`);
   lines.push(`already present ${s.alreadyPresent}`);
   lines.push(`bad rows ${s.badRows.length}${s.badRows.length > 0 ? ' (listed on stderr)' : ''}`);

@@ -12,6 +12,8 @@ export function historyReport(h: SubscriberHistory): string {
   const facts = [
     `${s.email}: ${s.state} since ${time(s.since)}`,
     `  id ${s.id}, created ${time(s.createdAt)}${s.confirmedAt ? `, confirmed ${time(s.confirmedAt)}` : ''}${s.softBounces ? `, ${s.softBounces} transient bounce(s)` : ''}`,
+    ...(s.name ? [`  name: ${s.name}`] : []),
+    `  newsletters: ${s.newsletters.join(', ') || 'none'}`,
     ...(s.suppressedReason ? [`  suppressed: ${s.suppressedReason}`] : []),
     ...(s.requestOpen ? ['  a request to subscribe waits for their confirmation'] : []),
     'consent history:',

@@ -1,6 +1,9 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
+import { defaultIds, LEGACY_NEWSLETTER_ID, newslettersOf } from '../../core/newsletters/list.ts';
+import { normaliseName } from '../../core/subscribers/name.ts';
 import { EXPORT_COLUMNS, stateSince } from '../../core/subscribers/csv.ts';
+import { IMPORT_FORMATS, type ImportFormat } from '../../core/subscribers/formats.ts';
 import { normaliseEmail, subscriberId } from '../../core/subscribers/identity.ts';
 import { POLICY } from '../../core/policy.ts';
 import { SUBSCRIBER_STATES, type Subscriber, type SubscriberState } from '../../core/subscribers/types.ts';
@@ -22,9 +25,17 @@ function describe(s: Subscriber): string {
   return `${s.state} since ${stateSince(s).toISOString()}`;
 }
 
-async function addConfirmed(system: System, email: string, now: Date): Promise<string> {
+interface AddChoices {
+  name?: string | undefined;
+  newsletters?: string[] | undefined;
+}
+
+async function addConfirmed(system: System, email: string, now: Date, choices: AddChoices): Promise<string> {
   const store = system.stores.subscribers;
-  if (await store.addConfirmed(email, now, 'cli')) return `added ${email} (confirmed)`;
+  const name = normaliseName(choices.name);
+  if (!name.ok) throw new CliError(`--name: ${name.reason}`, 2);
+  const newsletters = choices.newsletters ?? defaultIds(newslettersOf(system.settings));
+  if (await store.addConfirmed(email, now, 'cli', { newsletters, name: name.name })) return `added ${email} (confirmed)`;
   const current = await store.get(subscriberId(email));
   if (!current) throw new CliError(`${email} could not be added; try again`);
   if (current.state === 'confirmed') return `${current.email} is already confirmed`;
@@ -32,7 +43,7 @@ async function addConfirmed(system: System, email: string, now: Date): Promise<s
   throw new CliError(`${current.email} is ${describe(current)} and is not resubscribed (they can subscribe again themselves)`);
 }
 
-async function addPending(system: System, email: string, now: Date): Promise<string> {
+async function addPending(system: System, email: string, now: Date, choices: AddChoices): Promise<string> {
   const store = system.stores.subscribers;
   const before = await store.get(subscriberId(email));
   if (before?.state === 'confirmed') return `${email} is already confirmed`;
@@ -40,8 +51,8 @@ async function addPending(system: System, email: string, now: Date): Promise<str
   // Loaded when used: the confirmation renderer (MJML) takes a second to load.
   const [{ subscriptionService }, { apiMail }] = await Promise.all([import('../../wiring/api.ts'), import('../../wiring/confirmation-mail.ts')]);
   const service = subscriptionService({ ...system, mail: apiMail(system) });
-  const result = await service.subscribe(email, now, 'cli');
-  if (!result.ok) throw new CliError(`${JSON.stringify(email)}: ${result.message}`, 2);
+  const result = await service.subscribe(email, now, 'cli', choices);
+  if (!result.ok) throw new CliError(`${result.field === 'email' ? JSON.stringify(email) : `--${result.field}`}: ${result.message}`, 2);
   const after = await store.get(subscriberId(email));
   if (after?.confirmationSentAt?.getTime() !== now.getTime()) {
     return `${email} is pending; a confirmation mail went out less than ${POLICY.confirmationCoolDownMs / 60_000} minutes ago, so none was sent now`;
@@ -96,6 +107,21 @@ function parseState(value: string): SubscriberState {
   return value as SubscriberState;
 }
 
+function parseFormat(value: string): ImportFormat {
+  if (!(IMPORT_FORMATS as readonly string[]).includes(value)) throw new CliError(`--format: ${JSON.stringify(value)} is not one of ${IMPORT_FORMATS.join(', ')}`, 2);
+  return value as ImportFormat;
+}
+
+/** `--newsletters a,b`: ids checked against the publication's (exit 2 naming an unknown one). */
+function parseNewsletterIds(system: System, value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const known = newslettersOf(system.settings).map((n) => n.id);
+  const ids = [...new Set(value.split(/[\s,]+/).filter(Boolean))];
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (ids.length === 0 || unknown.length > 0) throw new CliError(`--newsletters: ${unknown.length > 0 ? `no newsletter ${unknown.map((id) => JSON.stringify(id)).join(', ')}` : 'name at least one'} (there are: ${known.join(', ')})`, 2);
+  return ids;
+}
+
 function parseLimit(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1) throw new CliError(`--limit: ${JSON.stringify(value)} is not a positive whole number`, 2);
@@ -104,9 +130,23 @@ function parseLimit(value: string): number {
 
 const IMPORT_HELP = `
 The file is CSV with a header row; the separator (comma, semicolon or tab) is read from the header.
-The "email" column is required (any case); the other columns "subscribers export" writes are read too
-(state, created_at, confirmed_at, unsubscribed_at, suppressed_at, suppressed_reason, requested_at,
-history); any others are ignored. Each record must be on one line: a broken quote loses only its line.
+Its format is read from the header row too (or say it with --format):
+
+  ours        "email" (any case) and the columns "subscribers export" writes: name, state, newsletters
+              (ids separated by spaces), newsletter_opt_outs, created_at, confirmed_at, unsubscribed_at,
+              suppressed_at, suppressed_reason, requested_at, history
+  mailchimp   an audience export file: "Email Address", "First Name", "Last Name", OPTIN_TIME,
+              CONFIRM_TIME; the unsubscribed file (UNSUB_TIME) is recorded as unsubscribed, the cleaned
+              file (CLEAN_TIME) as suppressed: import each of the three files
+  substack    email, email_disabled (true: unsubscribed), created_at
+  ghost       email, name, subscribed_to_emails (false: unsubscribed), created_at, deleted_at
+  buttondown  email (or email_address), subscriber_type (or type): regular, premium and the other
+              paying types confirmed; unactivated pending; unsubscribed and removed unsubscribed;
+              spammy and undeliverable suppressed; creation_date
+
+Rows that name no newsletter join those of --newsletters, or else read as the newsletter "digest" (the
+one a single digest: publication has). Any other column is ignored. Each record must be on one line: a
+broken quote loses only its line.
 
   email (and state confirmed or empty)  added as confirmed: you vouch for each person's consent
   state unsubscribed or suppressed      recorded in that state (with an open request to subscribe
@@ -136,10 +176,15 @@ export function registerSubscribers(program: Command): void {
       .command('add')
       .description('add a subscriber as confirmed (you vouch for their consent), or with --pending send the double opt-in mail')
       .argument('<email>', 'the address')
-      .option('--pending', 'add as pending and send the confirmation mail instead'),
-  ).action(async (raw: string, opts: Options & { pending?: boolean }) => {
+      .option('--pending', 'add as pending and send the confirmation mail instead')
+      .option('--name <name>', "the subscriber's name (for the greeting)")
+      .option('--newsletters <ids>', 'newsletter ids, comma-separated (default: the default ones)'),
+  ).action(async (raw: string, opts: Options & { pending?: boolean; name?: string; newsletters?: string }) => {
     const email = address(raw);
-    const message = await withSystem(opts, (system) => (opts.pending ? addPending(system, email, new Date()) : addConfirmed(system, email, new Date())));
+    const message = await withSystem(opts, (system) => {
+      const choices = { name: opts.name, newsletters: parseNewsletterIds(system, opts.newsletters) };
+      return opts.pending ? addPending(system, email, new Date(), choices) : addConfirmed(system, email, new Date(), choices);
+    });
     process.stdout.write(`${message}\n`);
   });
 
@@ -170,9 +215,19 @@ export function registerSubscribers(program: Command): void {
   });
 
   systemOptions(
-    group.command('import').description('import subscribers from a CSV file with an "email" column').argument('<file>', 'the CSV file').addHelpText('after', IMPORT_HELP),
-  ).action(async (file: string, opts: Options) => {
-    const summary = await withSystem(opts, (system) => importSubscribers(system.stores.subscribers, file, new Date(), POLICY.pendingTtlMs));
+    group
+      .command('import')
+      .description('import subscribers from a CSV file: ours, or an export of Mailchimp, Substack, Ghost or Buttondown')
+      .argument('<file>', 'the CSV file')
+      .option('--format <format>', `the file's format, instead of reading it from the header row: ${IMPORT_FORMATS.join(', ')}`, parseFormat)
+      .option('--newsletters <ids>', 'newsletter ids (comma-separated) for the rows that name none')
+      .addHelpText('after', IMPORT_HELP),
+  ).action(async (file: string, opts: Options & { format?: ImportFormat; newsletters?: string }) => {
+    const summary = await withSystem(opts, (system) => {
+      const known = newslettersOf(system.settings).map((n) => n.id);
+      const choices = { known, fallback: parseNewsletterIds(system, opts.newsletters), legacy: known.includes(LEGACY_NEWSLETTER_ID) };
+      return importSubscribers(system.stores.subscribers, file, new Date(), POLICY.pendingTtlMs, { format: opts.format, choices });
+    });
     process.stdout.write(importReport(summary));
     if (summary.imported + summary.recordedOptOuts + summary.pendingImported + summary.alreadyPresent === 0 && summary.badRows.length > 0) {
       throw new CliError(`nothing in ${file} could be imported`);

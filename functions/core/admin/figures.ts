@@ -2,6 +2,7 @@ import type { IssueRecord, IssueSummary } from '../issue/types.ts';
 import type { Settings } from '../settings.ts';
 import type { IssueStore } from '../sending/ports.ts';
 import { issueArchiveUrl } from '../urls.ts';
+import { newsletterOfIssue, type NewsletterName } from './lists.ts';
 
 /** Whether an issue's settings had SES count opens and clicks (the `digest.tracking` setting; off when absent). */
 export interface Tracking {
@@ -22,6 +23,7 @@ export type IssueFigures = { planned: number } & Pick<IssueRecord, 'sent' | 'ski
 export interface IssueRow {
   id: string;
   listId: string;
+  newsletter: NewsletterName;
   subject: string;
   status: IssueSummary['status'];
   scheduledFor: Date;
@@ -70,6 +72,7 @@ export async function issueRow(issues: Pick<IssueStore, 'getBatch'>, issue: Issu
   return {
     id: issue.id,
     listId: issue.listId,
+    newsletter: newsletterOfIssue(settings, issue),
     subject: issue.subject,
     status: issue.status,
     scheduledFor: issue.scheduledFor,

@@ -1,9 +1,9 @@
-import type { IssueArticle } from '../issue/types.ts';
+import type { IssueArticle, IssueSummary } from '../issue/types.ts';
 import type { Settings } from '../settings.ts';
 import type { IssueStore } from '../sending/ports.ts';
 import { AdminError } from './errors.ts';
 import { issueRow, summaryOf, type IssueRow } from './figures.ts';
-import { chooseList } from './lists.ts';
+import { allLists, chooseList, type ListChoice, type NewsletterName } from './lists.ts';
 
 export interface IssuesDeps {
   settings: Settings;
@@ -21,10 +21,35 @@ export interface IssueDetail extends IssueRow {
 }
 
 export interface IssuePage {
-  newsletter: { id: string; name: string };
+  /** The newsletters listed: the one asked for, or all of them. */
+  newsletters: NewsletterName[];
   issues: IssueRow[];
-  /** The id to page on from; absent on the last page. */
+  /** What to page on from (one newsletter: the last issue's id); absent on the last page. */
   cursor?: string | undefined;
+}
+
+/** Where a listing of several newsletters' issues stands: per list id, the last issue shown (null: none left). */
+type MergedCursor = Record<string, string | null>;
+
+function encodeCursor(cursor: MergedCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(raw: string, lists: readonly ListChoice[]): MergedCursor {
+  const bad = () => new AdminError('bad-request', `after: "${raw.slice(0, 40)}" is not a cursor this listing gave`);
+  if (!/^[A-Za-z0-9_-]{1,4000}$/.test(raw)) throw bad();
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch (error) {
+    throw Object.assign(bad(), { cause: error });
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw bad();
+  const known = new Set(lists.map((l) => l.listId));
+  for (const [listId, id] of Object.entries(value)) {
+    if (!known.has(listId) || !(id === null || (typeof id === 'string' && looksLikeIssueId(id)))) throw bad();
+  }
+  return value as MergedCursor;
 }
 
 /**
@@ -42,19 +67,56 @@ export const MAX_ISSUE_PAGE = 100;
 export class IssuesService {
   constructor(private readonly deps: IssuesDeps) {}
 
+  /** One newsletter's issues (`newsletter` given, or there is only one), else every newsletter's, merged newest first. */
   async list(options: { newsletter?: string | undefined; limit?: number | undefined; after?: string | undefined } = {}): Promise<IssuePage> {
     const { settings, issues } = this.deps;
-    const { newsletter, listId } = chooseList(settings, options.newsletter);
     const limit = options.limit ?? 20;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ISSUE_PAGE) throw new AdminError('bad-request', `limit: a whole number from 1 to ${MAX_ISSUE_PAGE}`);
+    const lists = allLists(settings);
+    if (options.newsletter === undefined && lists.length > 1) return this.merged(lists, limit, options.after);
+    const { newsletter, listId } = chooseList(settings, options.newsletter);
     if (options.after !== undefined && !looksLikeIssueId(options.after)) throw new AdminError('bad-request', `after: "${options.after}" is not an issue id`);
-    const page = await issues.listIssues(listId, { limit, after: options.after });
-    // The full record carries the settings the issue was planned with (whether it tracked opens and clicks).
-    const rows = await Promise.all(page.issues.map(async (summary) => {
+    // One more than shown, so the last page says so (a store's cursor may name a page that turns out empty).
+    const page = (await issues.listIssues(listId, { limit: limit + 1, after: options.after })).issues;
+    const shown = page.slice(0, limit);
+    return { newsletters: [newsletter], issues: await this.rows(shown), cursor: page.length > limit ? shown.at(-1)!.id : undefined };
+  }
+
+  /** A page of every newsletter's issues: a page of each list, merged by scheduled time, the first `limit` shown. */
+  private async merged(lists: readonly ListChoice[], limit: number, after: string | undefined): Promise<IssuePage> {
+    const cursor = after === undefined ? {} : decodeCursor(after, lists);
+    const pages = await Promise.all(lists.map(async (list) => {
+      const from = cursor[list.listId];
+      if (from === null) return { list, issues: [] as IssueSummary[] };
+      // One more than a page can show: whether any is left is then known without another read.
+      return { list, issues: (await this.deps.issues.listIssues(list.listId, { limit: limit + 1, after: from })).issues };
+    }));
+    const newest = pages
+      .flatMap((page) => page.issues.map((issue) => ({ page, issue })))
+      .sort((a, b) => b.issue.scheduledFor.getTime() - a.issue.scheduledFor.getTime() || a.issue.id.localeCompare(b.issue.id))
+      .slice(0, limit);
+    const next: MergedCursor = {};
+    let more = false;
+    for (const page of pages) {
+      const shown = newest.filter((n) => n.page === page).length;
+      const left = shown < page.issues.length;
+      more ||= left;
+      const id = page.list.listId;
+      if (!left) next[id] = null;
+      else if (shown > 0) next[id] = page.issues[shown - 1]!.id;
+      else if (cursor[id] !== undefined) next[id] = cursor[id];
+      // Otherwise none of its issues was shown yet: the next page starts from its newest (no key).
+    }
+    return { newsletters: lists.map((l) => l.newsletter), issues: await this.rows(newest.map((n) => n.issue)), cursor: more ? encodeCursor(next) : undefined };
+  }
+
+  /** The full record carries the settings the issue was planned with (whether it tracked opens and clicks). */
+  private rows(summaries: readonly IssueSummary[]): Promise<IssueRow[]> {
+    const { settings, issues } = this.deps;
+    return Promise.all(summaries.map(async (summary) => {
       const record = await issues.getIssue(summary.id);
       return issueRow(issues, record ? summaryOf(record) : summary, settings);
     }));
-    return { newsletter, issues: rows, cursor: page.cursor };
   }
 
   async show(id: string): Promise<IssueDetail> {

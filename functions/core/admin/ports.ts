@@ -25,9 +25,9 @@ export type SendStart =
   | { kind: 'refused'; issueId: string; reason: string };
 
 /**
- * Starts planning (and, locally, delivering) the issue due at `at`, which is never after now: on AWS
+ * Starts planning (and, locally, delivering) the issue of `newsletter` due at `at`, which is never after now: on AWS
  * the plan function is invoked asynchronously; on one machine the local send runs in the server.
  */
 export interface SendStarter {
-  start(issueId: string, at: Date): Promise<SendStart>;
+  start(issueId: string, at: Date, newsletter: string): Promise<SendStart>;
 }

@@ -9,7 +9,8 @@ import type { SubscriptionService } from '../subscribers/service.ts';
 import { SUBSCRIBER_STATES, type ConsentEvent, type Subscriber, type SubscriberState, type SubscriberStore } from '../subscribers/types.ts';
 import { issueArchiveUrl } from '../urls.ts';
 import { AdminError } from './errors.ts';
-import { chooseList } from './lists.ts';
+import { choicesOf } from '../newsletters/membership.ts';
+import { allLists, chooseList } from './lists.ts';
 
 export interface SubscribersDeps {
   settings: Settings;
@@ -34,6 +35,9 @@ export interface SubscriberView {
   suppressedAt?: Date | undefined;
   suppressedReason?: string | undefined;
   softBounces: number;
+  name?: string | undefined;
+  /** The newsletters the address has chosen (less those it left), by id. */
+  newsletters: string[];
   /** A request to subscribe waits for the person's confirmation. */
   requestOpen: boolean;
   confirmationSentAt?: Date | undefined;
@@ -79,6 +83,8 @@ export function subscriberView(s: Subscriber): SubscriberView {
     suppressedAt: s.suppressedAt,
     suppressedReason: s.suppressedReason,
     softBounces: s.softBounces,
+    name: s.name,
+    newsletters: choicesOf(s),
     requestOpen: s.request !== undefined,
     confirmationSentAt: s.confirmationSentAt,
   };
@@ -128,12 +134,15 @@ export class SubscribersService {
     return { items: page.items.map(subscriberView), cursor: page.cursor };
   }
 
-  /** One subscriber's consent ledger and their deliveries across the newest HISTORY_ISSUES issues. */
+  /** One subscriber's consent ledger and their deliveries across the newest HISTORY_ISSUES issues (of one newsletter, or of all of them). */
   async history(raw: unknown, options: { newsletter?: string | undefined } = {}): Promise<SubscriberHistory> {
     const { settings, issues, deliveries } = this.deps;
     const subscriber = await this.existing(raw);
-    const { listId } = chooseList(settings, options.newsletter);
-    const newest = (await issues.listIssues(listId, { limit: HISTORY_ISSUES })).issues;
+    const lists = options.newsletter === undefined ? allLists(settings) : [chooseList(settings, options.newsletter)];
+    const newest = (await Promise.all(lists.map(async (l) => (await issues.listIssues(l.listId, { limit: HISTORY_ISSUES })).issues)))
+      .flat()
+      .sort((a, b) => b.scheduledFor.getTime() - a.scheduledFor.getTime())
+      .slice(0, HISTORY_ISSUES);
     const subjects = new Map(newest.map((i) => [i.id, i.subject]));
     const records = await deliveries.forSubscriber(subscriber.id, newest.map((i) => i.id));
     return {

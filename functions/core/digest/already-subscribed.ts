@@ -3,14 +3,21 @@ import type { Settings } from '../settings.ts';
 import { renderEmail, type EmailTemplate } from './templates.ts';
 import { wrap } from './text.ts';
 
-/** Where the recipient's unsubscribe link goes in a rendered "already subscribed" note; filled per message. */
-export const ALREADY_UNSUBSCRIBE_PLACEHOLDER = '%%unsubscribe_url%%';
+/** Per-message values of a rendered "already subscribed" note. */
+export const ALREADY_PLACEHOLDERS = {
+  preferencesUrl: '%%preferences_url%%',
+  /** The newsletters the address receives now. */
+  receives: '%%receives%%',
+  /** The newsletters the request asked for. */
+  requested: '%%requested%%',
+} as const;
 
 /**
  * The note a confirmed subscriber gets when their address is entered in the subscribe form again
- * (templates/already-subscribed.mjml), rendered once: nothing changed, and how to leave if they want.
- * Sending it on every such request keeps the form's answer the same, in time and shape, whatever the
- * address's state.
+ * (templates/already-subscribed.mjml), rendered once: nothing changed by itself; what the address
+ * receives and what was asked for; the signed preferences link, on which the asked-for newsletters are
+ * ticked and the person's own Save adds them. Sending it on every such request keeps the form's answer
+ * the same, in time and shape, whatever the address's state.
  */
 export async function renderAlreadySubscribed(settings: Settings, template: EmailTemplate): Promise<MessageContent> {
   const subject = `You are already subscribed to ${settings.title}`;
@@ -20,14 +27,18 @@ export async function renderAlreadySubscribed(settings: Settings, template: Emai
     publication: settings.title,
     siteUrl: settings.siteUrl,
     postalAddress: settings.digest.postalAddress,
-    unsubscribeUrl: ALREADY_UNSUBSCRIBE_PLACEHOLDER,
+    preferencesUrl: ALREADY_PLACEHOLDERS.preferencesUrl,
+    receives: ALREADY_PLACEHOLDERS.receives,
+    requested: ALREADY_PLACEHOLDERS.requested,
   });
   const text = [
-    wrap(`Someone, probably you, asked to subscribe this address to the email digest of ${settings.title}. It is already subscribed, so nothing has changed and you need do nothing.`),
+    wrap(`Someone, probably you, asked to subscribe this address to ${ALREADY_PLACEHOLDERS.requested}. The address is already subscribed and receives ${ALREADY_PLACEHOLDERS.receives}. Nothing has changed by itself.`),
     '',
-    wrap('If you no longer want the digest, unsubscribe with one click on the button at this link:'),
+    wrap('To add what was asked for, or to change which newsletters you get, open your preferences (the newsletters asked for are ticked there; press Save to add them):'),
     '',
-    ALREADY_UNSUBSCRIBE_PLACEHOLDER,
+    ALREADY_PLACEHOLDERS.preferencesUrl,
+    '',
+    wrap('If you did not ask for this, ignore this message: nothing changes.'),
     '',
     '-- ',
     wrap(settings.digest.postalAddress),

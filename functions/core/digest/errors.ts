@@ -5,3 +5,11 @@ export class DigestError extends Error {
     super(message, options);
   }
 }
+
+/** A template the templates directory does not have (an optional one, such as welcome.mjml, may be left out). */
+export class TemplateNotFoundError extends Error {
+  override name = 'TemplateNotFoundError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

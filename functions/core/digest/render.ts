@@ -7,12 +7,16 @@ import { fillText, renderEmail, type EmailTemplate } from './templates.ts';
 import { htmlToText, wrap } from './text.ts';
 
 import { issueArticle, type IssueContent } from '../issue/types.ts';
+import type { Newsletter } from '../newsletters/list.ts';
 import { DIGEST_PLACEHOLDERS, HTML_BUDGET_BYTES } from './rendered.ts';
 
 export { DIGEST_PLACEHOLDERS, HTML_BUDGET_BYTES } from './rendered.ts';
 
 export interface DigestInput {
+  /** As the newsletter sees them (settingsFor): its subject, mode and limits are in `digest`. */
   settings: Settings;
+  /** The newsletter the issue belongs to: its name heads the issue when the publication has several. */
+  newsletter?: Pick<Newsletter, 'name'> | undefined;
   issueId: string;
   /** The issue's articles, newest first (see selectIssueArticles). */
   articles: readonly Article[];
@@ -67,7 +71,8 @@ function moreText(hidden: number): string {
 
 function renderText(input: DigestInput, layout: Layout, archiveUrl: string, dateText: string): string {
   const { settings, articles } = input;
-  const lines: string[] = [`${settings.title} · ${dateText}`, `View this issue in your browser: ${archiveUrl}`, ''];
+  const heading = input.newsletter && input.newsletter.name !== settings.title ? `${input.newsletter.name} · ${settings.title}` : settings.title;
+  const lines: string[] = [`${heading} · ${dateText}`, `View this issue in your browser: ${archiveUrl}`, '', `Hi ${DIGEST_PLACEHOLDERS.name},`, ''];
   articles.slice(0, layout.cards).forEach((article, i) => {
     const byline = [article.author, formatLongDate(article.date, settings.language, settings.digest.schedule.timezone)].filter(Boolean).join(' · ');
     lines.push('', `${i + 1}. ${guard(article.title)}`, `   ${guard(byline)}`, '');
@@ -79,8 +84,9 @@ function renderText(input: DigestInput, layout: Layout, archiveUrl: string, date
   lines.push(
     '',
     '-- ',
-    wrap(`You are receiving this because ${DIGEST_PLACEHOLDERS.recipientEmail} subscribed to the email digest of ${settings.title}.`),
+    wrap(`You are receiving this because ${DIGEST_PLACEHOLDERS.recipientEmail} subscribed to ${input.newsletter?.name ?? 'the email digest'} of ${settings.title}.`),
     `Unsubscribe: ${DIGEST_PLACEHOLDERS.unsubscribeUrl}`,
+    `Preferences: ${DIGEST_PLACEHOLDERS.preferencesUrl}`,
     `Website: ${settings.siteUrl}`,
     wrap(settings.digest.postalAddress),
   );
@@ -90,12 +96,20 @@ function renderText(input: DigestInput, layout: Layout, archiveUrl: string, date
 export interface DigestRecipientValues {
   email: string;
   unsubscribeUrl: string;
+  /** Default: the unsubscribe URL. */
+  preferencesUrl?: string | undefined;
+  /** The recipient's name or the fallback. Default: "there". */
+  name?: string | undefined;
 }
 
 /** The HTML and text one recipient sees (what their message carries); for previews and archives. */
 export function personaliseDigest(rendered: Pick<IssueContent, 'html' | 'text'>, values: DigestRecipientValues): { html: string; text: string } {
   const fill = (body: string, escape: (v: string) => string) =>
-    body.replaceAll(DIGEST_PLACEHOLDERS.unsubscribeUrl, escape(values.unsubscribeUrl)).replaceAll(DIGEST_PLACEHOLDERS.recipientEmail, escape(values.email));
+    body
+      .replaceAll(DIGEST_PLACEHOLDERS.unsubscribeUrl, escape(values.unsubscribeUrl))
+      .replaceAll(DIGEST_PLACEHOLDERS.recipientEmail, escape(values.email))
+      .replaceAll(DIGEST_PLACEHOLDERS.preferencesUrl, escape(values.preferencesUrl ?? values.unsubscribeUrl))
+      .replaceAll(DIGEST_PLACEHOLDERS.name, escape(values.name ?? 'there'));
   return { html: fill(rendered.html, escapeHtml), text: fill(rendered.text, (v) => v) };
 }
 
@@ -119,6 +133,7 @@ export async function renderDigest(input: DigestInput): Promise<IssueContent> {
       subject: guard(subject),
       preheader: guard(preheader),
       publication: guard(settings.title),
+      newsletter: input.newsletter && input.newsletter.name !== settings.title ? guard(input.newsletter.name) : undefined,
       description: guard(settings.description),
       siteUrl: settings.siteUrl,
       siteHost: new URL(settings.siteUrl).host,
@@ -130,6 +145,8 @@ export async function renderDigest(input: DigestInput): Promise<IssueContent> {
       moreText: moreText(hidden),
       unsubscribeUrl: DIGEST_PLACEHOLDERS.unsubscribeUrl,
       recipientEmail: DIGEST_PLACEHOLDERS.recipientEmail,
+      preferencesUrl: DIGEST_PLACEHOLDERS.preferencesUrl,
+      name: DIGEST_PLACEHOLDERS.name,
     });
   };
   const fits = (html: string) => Buffer.byteLength(html) <= HTML_BUDGET_BYTES;

@@ -7,6 +7,10 @@
 export const DIGEST_PLACEHOLDERS = {
   unsubscribeUrl: '%%unsubscribe_url%%',
   recipientEmail: '%%recipient_email%%',
+  /** The signed link to the recipient's preferences page. */
+  preferencesUrl: '%%preferences_url%%',
+  /** The recipient's name, or the newsletter's `nameFallback` ("Hi {{name}}" → "Hi there"). */
+  name: '%%name%%',
 } as const;
 
 /** Gmail clips HTML over 102 KB; this leaves room for the per-recipient values. */

@@ -4,6 +4,7 @@ import { GENERATOR } from '../feeds/model.ts';
 import { buildXml, plainTextAsHtml, type XmlNode } from '../feeds/xml.ts';
 import { formatLongDate } from '../digest/dates.ts';
 import type { SiteOutput } from '../ports.ts';
+import { newslettersOf, type Newsletter } from '../newsletters/list.ts';
 import type { Settings } from '../settings.ts';
 import { renderPage, type PageTemplates } from '../site/pages.ts';
 import { issueArchivePath, issueArchiveUrl, siteUrlFor } from '../urls.ts';
@@ -40,8 +41,19 @@ export interface ArchiveInput {
   published?: ReadonlySet<string> | undefined;
 }
 
-function dateText(date: Date, settings: Settings): string {
-  return formatLongDate(date, settings.language, settings.digest.schedule.timezone);
+/** The newsletter an issue belongs to, by its list id (issues planned before newsletters: the first, the digest). */
+function newsletterOf(issue: Pick<IssueSummary, 'listId'>, settings: Settings): Newsletter {
+  const all = newslettersOf(settings);
+  return all.find((n) => n.listId === issue.listId) ?? all[0]!;
+}
+
+/** The newsletter's name, shown beside an issue only when the publication has several. */
+function newsletterName(issue: Pick<IssueSummary, 'listId'>, settings: Settings): string | undefined {
+  return newslettersOf(settings).length > 1 ? newsletterOf(issue, settings).name : undefined;
+}
+
+function dateText(issue: Pick<IssueSummary, 'listId' | 'scheduledFor'>, settings: Settings): string {
+  return formatLongDate(issue.scheduledFor, settings.language, newsletterOf(issue, settings).schedule.timezone);
 }
 
 function articleView(article: IssueArticle, settings: Settings, published: ReadonlySet<string> | undefined) {
@@ -58,13 +70,13 @@ function articleView(article: IssueArticle, settings: Settings, published: Reado
 /** The archive page of one issue: what it carried, as it was planned. */
 export function renderIssuePage(input: Omit<ArchiveInput, 'issues'> & { issue: IssueSummary }): string {
   const { settings, templates, issue } = input;
-  const when = dateText(issue.scheduledFor, settings);
+  const when = dateText(issue, settings);
   const body = Mustache.render(
     templates.issue,
     {
       root: '../',
       site: { title: settings.title },
-      issue: { date: issue.scheduledFor.toISOString(), dateText: when, subject: issue.subject },
+      issue: { date: issue.scheduledFor.toISOString(), dateText: when, subject: issue.subject, newsletter: newsletterName(issue, settings) },
       articles: issue.articles.map((a) => articleView(a, settings, input.published)),
       index: 'index.html',
     },
@@ -78,13 +90,15 @@ export function renderIssueIndex(input: ArchiveInput): string {
   const { settings, templates, issues } = input;
   const body = Mustache.render(templates.issues, {
     site: { title: settings.title },
+    several: newslettersOf(settings).length > 1,
     feed: 'atom.xml',
     empty: issues.length === 0,
     issues: issues.map((issue) => ({
       path: `${issue.id}.html`,
       subject: issue.subject,
       date: issue.scheduledFor.toISOString(),
-      dateText: dateText(issue.scheduledFor, settings),
+      dateText: dateText(issue, settings),
+      newsletter: newsletterName(issue, settings),
       count: issue.articles.length,
       many: issue.articles.length !== 1,
     })),

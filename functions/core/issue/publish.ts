@@ -1,6 +1,7 @@
 import type { SiteOutput, TemplateSource } from '../ports.ts';
 import type { IssueArchivePublisher, IssueStore } from '../sending/ports.ts';
 import type { Settings } from '../settings.ts';
+import { newslettersOf } from '../newsletters/list.ts';
 import { loadPageTemplates } from '../site/pages.ts';
 import { ARCHIVE_TEMPLATE_FILES, writeIssueArchive, type ArchiveTemplates } from './archive.ts';
 import type { IssueRecord, IssueSummary } from './types.ts';
@@ -11,7 +12,7 @@ export async function loadArchiveTemplates(source: TemplateSource): Promise<Arch
 }
 
 /** Every issue of a list, newest first, paging through the store. */
-export async function allIssues(issues: Pick<IssueStore, 'listIssues'>, listId: string): Promise<IssueSummary[]> {
+export async function listAllIssues(issues: Pick<IssueStore, 'listIssues'>, listId: string): Promise<IssueSummary[]> {
   const out: IssueSummary[] = [];
   let after: string | undefined;
   do {
@@ -20,6 +21,16 @@ export async function allIssues(issues: Pick<IssueStore, 'listIssues'>, listId: 
     after = page.cursor;
   } while (after);
   return out;
+}
+
+/**
+ * Every issue of every newsletter of the publication, newest first (by scheduled time; two due the
+ * same minute in the newsletters' order). Each newsletter's issues are kept under its list id.
+ */
+export async function allIssues(issues: Pick<IssueStore, 'listIssues'>, settings: Settings): Promise<IssueSummary[]> {
+  const lists = newslettersOf(settings).map((n) => n.listId);
+  const each = await Promise.all(lists.map((listId) => listAllIssues(issues, listId)));
+  return each.flat().sort((a, b) => b.scheduledFor.getTime() - a.scheduledFor.getTime() || lists.indexOf(a.listId) - lists.indexOf(b.listId));
 }
 
 export interface SiteIssueArchiveDeps {
@@ -61,7 +72,7 @@ export class SiteIssueArchive implements IssueArchivePublisher {
   }
 
   private async write(to: { output: SiteOutput; settings: Settings; published?: ReadonlySet<string> | undefined }, only: ReadonlySet<string> | undefined): Promise<string[]> {
-    const [templates, issues] = await Promise.all([this.load(), allIssues(this.deps.issues, to.settings.digest.listId)]);
+    const [templates, issues] = await Promise.all([this.load(), allIssues(this.deps.issues, to.settings)]);
     return writeIssueArchive(to.output, { settings: to.settings, templates, issues, published: to.published }, only);
   }
 }

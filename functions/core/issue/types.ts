@@ -36,10 +36,13 @@ export type IssueStatus = 'planning' | 'sending' | 'sent';
 
 /** One digest send, keyed by its scheduled time (so a repeated schedule event plans nothing twice). */
 export interface IssueRecord {
-  /** The scheduled time in UTC to the minute (id.ts). */
+  /** The scheduled time in UTC to the minute, after the newsletter's id for any but the legacy one (id.ts). */
   id: string;
+  /** The newsletter it is an issue of (newsletters/list.ts); absent on issues planned before newsletters: the legacy one. */
+  newsletter?: string | undefined;
+  /** The newsletter's list id: its issues and watermark are kept under it. */
   listId: string;
-  /** The publication settings it was planned with: delivery needs nothing but the issue. */
+  /** The publication settings it was planned with, as its newsletter sees them (settingsFor): delivery needs nothing but the issue. */
   settings: Settings;
   scheduledFor: Date;
   /** Articles published after this (exclusive)… */

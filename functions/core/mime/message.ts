@@ -31,6 +31,8 @@ export interface CompileOptions {
 export interface Recipient {
   /** The recipient's address (ASCII). */
   to: string;
+  /** The recipient's display name in `To` (any text: made one line, RFC 2047-encoded where not plain ASCII). */
+  toName?: string | undefined;
   /** Left-hand side of the Message-ID; stable ids make a retried send recognisable. */
   messageIdLocal: string;
   date?: Date;
@@ -114,7 +116,7 @@ export function compileMessage(content: MessageContent, options: CompileOptions)
       if (!ID_LEFT.test(recipient.messageIdLocal)) throw new MimeError('the Message-ID left-hand side has characters a Message-ID cannot carry');
       const own =
         simpleHeader('Date', rfc5322Date(recipient.date ?? new Date())) +
-        addressHeader('To', { name: undefined, address: recipient.to } satisfies Mailbox) +
+        addressHeader('To', { name: recipient.toName ? oneLine(recipient.toName) || undefined : undefined, address: recipient.to } satisfies Mailbox) +
         simpleHeader('Message-ID', `<${recipient.messageIdLocal}@${domain}>`) +
         (recipient.headers ?? []).join('');
       const chunks: Buffer[] = [Buffer.from(own, 'ascii'), staticHead];

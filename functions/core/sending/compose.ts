@@ -3,6 +3,7 @@ import { formatProblem } from '../articles/types.ts';
 import { renderDigest } from '../digest/render.ts';
 import { loadEmailTemplate } from '../digest/templates.ts';
 import { selectIssueArticles, type IssueWindow } from '../issue/window.ts';
+import { carries, settingsFor, type Newsletter } from '../newsletters/list.ts';
 import type { ContentSource, Logger, TemplateSource } from '../ports.ts';
 import type { Settings } from '../settings.ts';
 import type { ComposedIssue, IssueComposer } from './ports.ts';
@@ -19,15 +20,17 @@ export interface ComposerDeps {
   published?: () => Promise<ReadonlySet<string> | undefined>;
 }
 
-/** Chooses an issue's articles from the content and renders the digest template once (MJML). */
+/** Chooses an issue's articles from the content (those its newsletter carries) and renders the digest template once (MJML). */
 export class ContentIssueComposer implements IssueComposer {
   constructor(private readonly deps: ComposerDeps) {}
 
-  async compose(input: { issueId: string; scheduledFor: Date; window: IssueWindow }): Promise<ComposedIssue> {
-    const { settings, content, templates, log } = this.deps;
+  async compose(input: { issueId: string; scheduledFor: Date; window: IssueWindow; newsletter: Newsletter }): Promise<ComposedIssue> {
+    const { content, templates, log } = this.deps;
+    const settings = settingsFor(this.deps.settings, input.newsletter);
     const [files, published] = await Promise.all([content.list(), this.deps.published?.()]);
-    const loaded = loadArticles(files, settings, input.window.end);
-    for (const problem of loaded.problems) log.warn(formatProblem(problem));
+    const all = loadArticles(files, settings, input.window.end);
+    for (const problem of all.problems) log.warn(formatProblem(problem));
+    const loaded = { articles: all.articles.filter((a) => carries(input.newsletter, a)) };
     // An article in the window that the site has not published yet waits for the next issue: this
     // issue's window (and so the watermark) ends just before the first of them.
     const waiting = published ? selectIssueArticles(loaded.articles.filter((a) => !published.has(a.id)), input.window, Number.MAX_SAFE_INTEGER) : [];
@@ -36,8 +39,8 @@ export class ContentIssueComposer implements IssueComposer {
     const articles = selectIssueArticles(loaded.articles, { start: input.window.start, end: until }, settings.digest.maxArticles);
     if (articles.length === 0) return { content: undefined, until };
     const template = await loadEmailTemplate(templates, 'digest.mjml');
-    const rendered = await renderDigest({ settings, issueId: input.issueId, articles, scheduledTime: input.scheduledFor, template });
-    log.info('digest rendered', { issueId: input.issueId, articles: rendered.articles.length, cards: rendered.cards, htmlBytes: Buffer.byteLength(rendered.html), mode: rendered.mode });
+    const rendered = await renderDigest({ settings, newsletter: input.newsletter, issueId: input.issueId, articles, scheduledTime: input.scheduledFor, template });
+    log.info('digest rendered', { issueId: input.issueId, newsletter: input.newsletter.id, articles: rendered.articles.length, cards: rendered.cards, htmlBytes: Buffer.byteLength(rendered.html), mode: rendered.mode });
     return { content: rendered, until };
   }
 }

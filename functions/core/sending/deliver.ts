@@ -1,5 +1,7 @@
 import pLimit from 'p-limit';
 import type { Logger, Mailer } from '../ports.ts';
+import { LEGACY_NEWSLETTER_ID } from '../newsletters/list.ts';
+import { skipReason } from '../newsletters/membership.ts';
 import type { SubscriberStore } from '../subscribers/types.ts';
 import { envelopeSender } from '../envelope.ts';
 import { MailerError } from './errors.ts';
@@ -78,8 +80,10 @@ export class BatchDeliverer {
       }
       const now = deps.now();
       const subscriber = current.get(recipient.id);
-      if (!subscriber || subscriber.state !== 'confirmed') {
-        if (await deps.deliveries.markSkipped(issue.id, recipient.id, subscriber?.state ?? 'removed', now)) counts.skipped++;
+      // Whoever left the issue's newsletter (or everything) since planning is skipped.
+      const skip = skipReason(subscriber, issue.newsletter ?? LEGACY_NEWSLETTER_ID);
+      if (skip !== undefined || !subscriber) {
+        if (await deps.deliveries.markSkipped(issue.id, recipient.id, skip ?? 'removed', now)) counts.skipped++;
         return;
       }
       const claim = await deps.deliveries.claim(issue.id, recipient.id, now, deps.inDoubtMs);
@@ -87,7 +91,7 @@ export class BatchDeliverer {
       if (claim !== 'claimed') return;
       let raw: Uint8Array;
       try {
-        raw = messages.forRecipient({ id: subscriber.id, email: subscriber.email, unsubscribeToken: recipient.unsubscribeToken }, now);
+        raw = messages.forRecipient({ id: subscriber.id, email: subscriber.email, name: subscriber.name, unsubscribeToken: recipient.unsubscribeToken, preferencesToken: recipient.preferencesToken }, now);
       } catch (error) {
         // An address the message cannot carry (e.g. non-ASCII without SMTPUTF8): recorded, never retried.
         await deps.deliveries.markFailed(issue.id, recipient.id, `message not built: ${(error as Error).message}`, deps.now());

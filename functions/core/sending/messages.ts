@@ -8,7 +8,14 @@ export class DigestMessageFactory implements MessageFactory {
     const compiled = compileDigestMessage(issue.content, issue.settings, { issueId: issue.id });
     return {
       forRecipient: (recipient, now) =>
-        compiled.forRecipient({ email: recipient.email, subscriberId: recipient.id, unsubscribeToken: recipient.unsubscribeToken, date: now }),
+        compiled.forRecipient({
+          email: recipient.email,
+          subscriberId: recipient.id,
+          unsubscribeToken: recipient.unsubscribeToken,
+          preferencesToken: recipient.preferencesToken,
+          name: recipient.name,
+          date: now,
+        }),
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { IssueContent, IssueRecord, IssueSummary } from '../issue/types.ts';
 import type { IssueWindow } from '../issue/window.ts';
+import type { Newsletter } from '../newsletters/list.ts';
 import type { BatchMessage, ClaimOutcome, DeliveryStatus, IssueCounts, ListState } from './types.ts';
 
 /** Issues, their batches and the list's watermark. Every write that matters is conditional. */
@@ -88,8 +89,8 @@ export interface ComposedIssue {
 }
 
 export interface IssueComposer {
-  /** Chooses the articles in `window` and renders the digest once (MJML). */
-  compose(input: { issueId: string; scheduledFor: Date; window: IssueWindow }): Promise<ComposedIssue>;
+  /** Chooses the articles in `window` that `newsletter` carries and renders its digest once (MJML). */
+  compose(input: { issueId: string; scheduledFor: Date; window: IssueWindow; newsletter: Newsletter }): Promise<ComposedIssue>;
 }
 
 /** Puts an issue's archive page (its "view in browser" link), the index of issues and their feed on the site. */
@@ -99,7 +100,7 @@ export interface IssueArchivePublisher {
 
 /** Builds each recipient's raw message from an issue rendered once. */
 export interface IssueMessages {
-  forRecipient(recipient: { id: string; email: string; unsubscribeToken: string }, now: Date): Uint8Array;
+  forRecipient(recipient: { id: string; email: string; name?: string | undefined; unsubscribeToken: string; preferencesToken?: string | undefined }, now: Date): Uint8Array;
 }
 
 export interface MessageFactory {

@@ -6,6 +6,8 @@ export interface Recipient {
    * confirmation links) and needs no secret to start.
    */
   unsubscribeToken: string;
+  /** The signed preferences link's token, signed by the planner too (absent in batches planned before newsletters). */
+  preferencesToken?: string | undefined;
 }
 
 /** What travels on the queue: one batch of one issue. */

@@ -33,12 +33,20 @@ export function wantsJson(event: APIGatewayProxyEventV2): boolean {
   return (/application\/json/i.test(accept) && !/text\/html/i.test(accept)) || (/application\/json/i.test(type) && !/text\/html/i.test(accept));
 }
 
+/** A request body read as fields: one value per name, or every value of a repeated field (a JSON array). */
+export interface FormBody {
+  /** The field's value when it is text (a repeated form field: the last one). */
+  value(name: string): string | undefined;
+  /** Every value of a field: a repeated form field's values, a JSON array's items; undefined when absent. */
+  values(name: string): unknown[] | undefined;
+}
+
 /**
- * The request body as fields: a form (`application/x-www-form-urlencoded`) or a JSON object. Bodies that
- * are too large, not UTF-8, not JSON, or of another type are refused with a status and a clear reason.
+ * The request body: a form (`application/x-www-form-urlencoded`) or a JSON object. Bodies that are too
+ * large, not UTF-8, not JSON, or of another type are refused with a status and a clear reason.
  */
-export function formFields(event: APIGatewayProxyEventV2): Record<string, string> {
-  if (!event.body) return {};
+export function formBody(event: APIGatewayProxyEventV2): FormBody {
+  if (!event.body) return { value: () => undefined, values: () => undefined };
   const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (bytes.length > MAX_BODY_BYTES) throw new RequestError(413, `request body is over ${MAX_BODY_BYTES / 1024} KB`);
   let text: string;
@@ -56,10 +64,22 @@ export function formFields(event: APIGatewayProxyEventV2): Record<string, string
       throw new RequestError(400, 'request body is not valid JSON');
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RequestError(400, 'request body must be a JSON object');
-    return Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+    const object = parsed as Record<string, unknown>;
+    const own = (name: string) => (Object.hasOwn(object, name) ? object[name] : undefined);
+    return {
+      value: (name) => {
+        const v = own(name);
+        return typeof v === 'string' ? v : undefined;
+      },
+      values: (name) => {
+        const v = own(name);
+        return v === undefined ? undefined : Array.isArray(v) ? v : [v];
+      },
+    };
   }
   if (type === 'application/x-www-form-urlencoded' || type === 'text/plain') {
-    return Object.fromEntries(new URLSearchParams(text));
+    const params = new URLSearchParams(text);
+    return { value: (name) => params.getAll(name).at(-1), values: (name) => (params.has(name) ? params.getAll(name) : undefined) };
   }
   throw new RequestError(415, `unsupported content type ${type}: send a form or JSON`);
 }
@@ -72,7 +92,7 @@ export function linkToken(event: APIGatewayProxyEventV2): { ok: true; token: str
   const inLink = query(event, 'token');
   if (inLink !== undefined) return { ok: true, token: inLink };
   try {
-    return { ok: true, token: formFields(event).token };
+    return { ok: true, token: formBody(event).value('token') };
   } catch (error) {
     if (error instanceof RequestError) return { ok: false, error };
     throw error;
