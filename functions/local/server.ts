@@ -32,7 +32,7 @@ export interface ServerOptions {
 
 export interface RunningServer {
   url: string;
-  /** The operator console's secret for this run: the console is at `${url}admin/#token=${adminToken}`. */
+  /** The operator console's secret for this run: the console is at `${url}admin/#secret=${adminToken}`. */
   adminToken: string;
   system: System;
   /** Rebuilds the site now (also done on every content change and when a scheduled article's time comes). */

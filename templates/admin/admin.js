@@ -89,13 +89,13 @@ async function finishLogin(params) {
 async function signIn() {
   auth.config = await (await fetch('config.json', { cache: 'no-store' })).json();
   if (auth.config.mode === 'local') {
-    const given = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(location.hash);
+    const given = /(?:^#|&)secret=([A-Za-z0-9_-]+)/.exec(location.hash);
     if (given) {
       sessionStorage.setItem(TOKEN_KEY, given[1]);
       history.replaceState(null, '', location.pathname + '#overview');
     }
     auth.token = sessionStorage.getItem(TOKEN_KEY) ?? undefined;
-    return auth.token ? true : showSignIn('Open the console at the address `npm start` printed: it ends in #token=…, a secret made for this run of the server.');
+    return auth.token ? true : showSignIn('Open the console at the address `npm start` printed: it ends in #secret=…, a secret made for this run of the server.');
   }
   $('sign-out').hidden = false;
   const stored = JSON.parse(sessionStorage.getItem(TOKEN_KEY) ?? 'null');

@@ -45,7 +45,7 @@ describe.skipIf(!browserAvailable())('the operator console, in a real browser', 
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('dialog', (dialog) => void dialog.accept());
-    await page.goto(`${server.url}admin/#token=${server.adminToken}`);
+    await page.goto(`${server.url}admin/#secret=${server.adminToken}`);
   }, 120_000);
 
   afterAll(async () => {
@@ -149,7 +149,7 @@ describe.skipIf(!browserAvailable())('the operator console, in a real browser', 
 
   it('has no horizontal scroll at 375 px, in any view', async () => {
     const narrow = await browser.newPage({ viewport: { width: 375, height: 800 } });
-    await narrow.goto(`${server.url}admin/#token=${server.adminToken}`);
+    await narrow.goto(`${server.url}admin/#secret=${server.adminToken}`);
     // Signed in once the script has taken the secret out of the address (a new page has its own session).
     await expect.poll(() => narrow.evaluate(() => location.hash)).toBe('#overview');
     for (const view of ['overview', 'issues', 'subscribers', 'send']) {

@@ -60,7 +60,7 @@ async function main() {
     console.log('send:', JSON.stringify(sent));
     for (const width of [1280, 375]) {
       const page = await browser.newPage({ viewport: { width, height: 900 } });
-      await page.goto(`${server.url}admin/#token=${server.adminToken}`);
+      await page.goto(`${server.url}admin/#secret=${server.adminToken}`);
       await visible(page, 'overview');
       await page.waitForFunction(() => document.getElementById('progress-text')?.textContent);
       await page.screenshot({ path: join(out, `console-${width}.png`), fullPage: true });

@@ -49,7 +49,7 @@ export function registerServe(program: Command): void {
           `  subscribe   ${u}subscribe`,
           `  preview     ${u}preview`,
           `  outbox      ${u}outbox`,
-          `  console     ${u}admin/#token=${server.adminToken}  (this address is the console's key until the server stops)`,
+          `  console     ${u}admin/#secret=${server.adminToken}  (this address is the console's key until the server stops)`,
           `  schedule    ${opts.schedule ? newslettersOf(server.system.settings).map((n) => `${n.id} ${n.schedule.cron} (${n.schedule.timezone})`).join('; ') : 'off'}`,
           'Press Ctrl-C to stop.',
           '',
