@@ -21,7 +21,9 @@ export type Access =
   /** Read the token signing key from SSM. */
   | 'secret:read'
   /** Send mail from the sender identity, through the configuration set. */
-  | 'mail:send';
+  | 'mail:send'
+  /** Invoke the plan-issue function (the console's "send now"). */
+  | 'plan:invoke';
 
 /** Every function's access, by function name (infra/functions.ts). Nothing else is granted. */
 export const ACCESS: Readonly<Record<string, readonly Access[]>> = {
@@ -32,6 +34,7 @@ export const ACCESS: Readonly<Record<string, readonly Access[]>> = {
   'plan-issue': ['content:read', 'site:read', 'site:write', 'table', 'queue:send', 'secret:read'],
   deliver: ['table', 'mail:send'],
   'ses-events': ['table'],
+  admin: ['content:read', 'site:read', 'table', 'secret:read', 'mail:send', 'plan:invoke'],
 };
 
 /** The table's item actions (CDK's grantReadWriteData without the stream actions: the table has no stream). */
@@ -70,6 +73,8 @@ export interface AccessResources {
   /** ARN of the SSM parameter holding the token signing key. */
   secretParameterArn: string;
   mail: Grant;
+  /** The plan-issue function, when it is deployed. */
+  planFunctionArn?: string | undefined;
 }
 
 const OBJECTS_OF_CONTENT = 'the settings file and the articles, whose keys are the file names the publisher chose';
@@ -95,7 +100,9 @@ export function accessGrants(access: readonly Access[], r: AccessResources): Gra
     'queue:send': [{ actions: ['sqs:SendMessage'], resources: [r.queue.queueArn] }],
     'secret:read': [{ actions: ['ssm:GetParameter'], resources: [r.secretParameterArn] }],
     'mail:send': [r.mail],
+    'plan:invoke': r.planFunctionArn ? [{ actions: ['lambda:InvokeFunction'], resources: [r.planFunctionArn] }] : [],
   };
+  if (access.includes('plan:invoke') && !r.planFunctionArn) throw new Error('plan:invoke needs the plan-issue function in the stack');
   return access.flatMap((kind) => grants[kind]);
 }
 

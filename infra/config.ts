@@ -4,6 +4,7 @@ import type { Node } from 'constructs';
 import { envelopeSender } from '../functions/core/envelope.ts';
 import { newslettersOf } from '../functions/core/newsletters/list.ts';
 import { parseSettings, SETTINGS_FILE, type Settings } from '../functions/core/settings.ts';
+import { normaliseEmail } from '../functions/core/subscribers/identity.ts';
 import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
 
 /** Everything the stack is built from: the publication's settings and the deployment's context values. */
@@ -24,6 +25,8 @@ export interface StackConfig {
   /** Site rebuilds running at once; 0 leaves them unreserved (for accounts with the minimum concurrency quota). */
   feedsConcurrency: number;
   alarmEmail: string | undefined;
+  /** The console's first operator, created in the user pool at deploy. */
+  adminEmail: string | undefined;
   /** A custom domain for the site and API, with an ACM certificate for it in us-east-1. */
   domainName: string | undefined;
   certificateArn: string | undefined;
@@ -109,6 +112,10 @@ export function readConfig(node: Node): StackConfig {
   if ((domainName === undefined) !== (certificateArn === undefined)) {
     throw new ConfigError('context domainName and certificateArn go together (an ACM certificate in us-east-1 for the domain)');
   }
+  const admin = text(node, 'adminEmail');
+  const adminParsed = admin === undefined ? undefined : normaliseEmail(admin);
+  if (adminParsed && !adminParsed.ok) throw new ConfigError(`context adminEmail: "${admin}": ${adminParsed.reason}`);
+  const adminEmail = adminParsed?.ok ? adminParsed.email : undefined;
   const webAclArn = text(node, 'webAclArn');
   if (webAclArn !== undefined && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(webAclArn)) {
     throw new ConfigError(`context webAclArn: a WAFv2 web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), got "${webAclArn}"`);
@@ -128,6 +135,7 @@ export function readConfig(node: Node): StackConfig {
     deliverConcurrency: number(node, 'deliverConcurrency', 2, 2, 1000),
     feedsConcurrency: number(node, 'feedsConcurrency', 1, 0, 1000),
     alarmEmail: text(node, 'alarmEmail'),
+    adminEmail,
     domainName,
     certificateArn,
     webAclArn,

@@ -50,6 +50,8 @@ export class Edge extends Construct {
   private readonly stage: HttpStage;
   private readonly routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
   readonly distribution: cloudfront.Distribution;
+  /** The site bucket as the distribution's origin (other behaviours on the bucket share it, and its access control). */
+  readonly siteOrigin: cloudfront.IOrigin;
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
     super(scope, id);
@@ -63,6 +65,7 @@ export class Edge extends Construct {
     });
 
     const apiDomain = Fn.select(2, Fn.split('/', this.api.apiEndpoint));
+    this.siteOrigin = S3BucketOrigin.withOriginAccessControl(props.siteBucket);
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Newsletter site, feeds and API',
       defaultRootObject: 'index.html',
@@ -80,7 +83,7 @@ export class Edge extends Construct {
       ...(props.webAclArn && { webAclId: props.webAclArn }),
       ...(props.geoAllow && { geoRestriction: cloudfront.GeoRestriction.allowlist(...props.geoAllow) }),
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(props.siteBucket),
+        origin: this.siteOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         // Honours the Cache-Control each object was written with (feeds and pages minutes, styles an hour).
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,

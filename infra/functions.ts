@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ADMIN_ROUTES } from '../functions/handlers/http/admin-routes.ts';
 import type { FunctionName } from '../functions/lambdas/env.ts';
 import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
 
@@ -13,7 +14,9 @@ export type Trigger =
   | { kind: 'http'; routes: Route[]; mailing?: Route[] }
   | { kind: 'schedule' }
   | { kind: 'queue' }
-  | { kind: 'ses-events' };
+  | { kind: 'ses-events' }
+  /** The console's API: operators' routes, every one behind the JWT authorizer (infra/console.ts). */
+  | { kind: 'admin'; routes: readonly Route[] };
 
 export interface FunctionSpec {
   /** Composition root `functions/lambdas/<name>.ts`, exporting `handler`; also names its environment spec. */
@@ -45,6 +48,8 @@ export const FUNCTIONS: FunctionSpec[] = [
   { name: 'plan-issue', trigger: { kind: 'schedule' }, rendersMjml: true, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 900 },
   { name: 'deliver', trigger: { kind: 'queue' }, rendersMjml: false, bundlesSdk: true, memoryMb: 512, timeoutSeconds: 120 },
   { name: 'ses-events', trigger: { kind: 'ses-events' }, rendersMjml: false, bundlesSdk: true, memoryMb: 256, timeoutSeconds: 30 },
+  // Under the HTTP API's 30 s limit: the overview's pass over 100,000 subscribers takes a few seconds.
+  { name: 'admin', trigger: { kind: 'admin', routes: ADMIN_ROUTES }, rendersMjml: true, bundlesSdk: false, memoryMb: 1024, timeoutSeconds: 29 },
 ];
 
 /** The file infra bundles for a function: its composition root. */

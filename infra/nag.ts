@@ -27,9 +27,13 @@ export function acknowledgeWildcardAction(scope: IConstruct, action: string, rea
   acknowledge(scope, `IAM5[Action::${action}]`, reason);
 }
 
-/** A function CDK adds once per stack for its own constructs (BucketDeployment, bucket notifications). */
+/**
+ * A function CDK adds once per stack for its own constructs (BucketDeployment, bucket notifications):
+ * the newest one whose id starts so, that is the one the construct the caller just made uses (two
+ * BucketDeployments of different sizes have a handler each).
+ */
 export function cdkSingleton(stack: Stack, idPrefix: string): IConstruct {
-  const found = stack.node.children.find((child) => child.node.id.startsWith(idPrefix));
+  const found = stack.node.children.findLast((child) => child.node.id.startsWith(idPrefix));
   if (!found) throw new Error(`no ${idPrefix}* construct in ${stack.node.path}`);
   return found;
 }

@@ -23,6 +23,7 @@ import { PROJECT_ROOT } from '../functions/wiring/paths.ts';
 import { ACCESS, accessGrants, statementOf, type Access, type Grant } from './access.ts';
 import { BUNDLED_TEMPLATES_DIR, bundlingOptions, RUNTIME } from './bundling.ts';
 import type { StackConfig } from './config.ts';
+import { OperatorConsole } from './console.ts';
 import { Edge, MAILING_RATE_LIMIT } from './edge.ts';
 import { API_PREFIX, FUNCTIONS, handlerEntry, handlerExists, type FunctionSpec } from './functions.ts';
 import { uploadContent } from './content-upload.ts';
@@ -61,6 +62,7 @@ export class NewsletterStack extends Stack {
   readonly configurationSet: ses.ConfigurationSet;
   readonly alarms: sns.Topic;
   readonly edge: Edge;
+  readonly console: OperatorConsole;
 
   constructor(scope: Construct, id: string, props: NewsletterStackProps) {
     super(scope, id, props);
@@ -178,6 +180,12 @@ export class NewsletterStack extends Stack {
       resources: [this.siteBucket.arnForObjects(`${SITE_STATE_DIR}/*`)],
     }));
 
+    // The operator's console: sign-in, its API's authorizer, its pages under /admin/, the dashboard and alarms.
+    this.console = new OperatorConsole(this, 'Console', {
+      stage: config.stage, removal: this.removal, production: config.production, api: this.edge.api, distribution: this.edge.distribution,
+      siteOrigin: this.edge.siteOrigin, siteBucket: this.siteBucket, siteAddress: this.siteAddress(), alarms: this.alarms, adminEmail: config.adminEmail,
+    });
+
     const specs = props.functions ?? FUNCTIONS.filter(handlerExists);
     const missing = FUNCTIONS.filter((f) => !specs.some((s) => s.name === f.name)).map(handlerEntry);
     if (missing.length > 0) Annotations.of(this).addWarningV2('newsletter:missingHandlers', `not deployed (no handler file yet): ${missing.join(', ')}`);
@@ -217,9 +225,13 @@ export class NewsletterStack extends Stack {
         spec.trigger.kind === 'queue'
           ? String(Math.floor((config.sesMaxSendRate / config.deliverConcurrency) * 100) / 100)
           : String(Math.min(MAILING_RATE_LIMIT, config.sesMaxSendRate)),
+      PLAN_FUNCTION: this.functions.get('plan-issue')?.functionName ?? '',
     };
     const environment: Record<string, string> = { NODE_OPTIONS: '--enable-source-maps' };
-    for (const variable of FUNCTION_ENV[spec.name]) environment[variable] = value[variable];
+    for (const variable of FUNCTION_ENV[spec.name]) {
+      if (value[variable] === '') throw new Error(`${spec.name} needs ${variable}, whose function is not in the stack (deploy it first in FUNCTIONS)`);
+      environment[variable] = value[variable];
+    }
 
     const logGroup = this.logGroup(`${id}Logs`, spec.name);
     const role = this.functionRole(`${id}Role`, logGroup);
@@ -278,6 +290,7 @@ export class NewsletterStack extends Stack {
       queue: this.queue,
       secretParameterArn: this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: this.config.tokenSecretParam.replace(/^\//, '') }),
       mail: this.sendMailGrant(),
+      planFunctionArn: this.functions.get('plan-issue')?.functionArn,
     });
     for (const grant of grants) {
       role.addToPrincipalPolicy(statementOf(grant));
@@ -335,6 +348,9 @@ export class NewsletterStack extends Stack {
       case 'ses-events':
         this.sesEvents.addSubscription(new LambdaSubscription(fn));
         return;
+      case 'admin':
+        this.console.addRoutes(fn, trigger.routes);
+        return;
     }
   }
 
@@ -363,8 +379,13 @@ export class NewsletterStack extends Stack {
     }
   }
 
+  /** Where the site is served: the custom domain, or the distribution's own name. */
+  private siteAddress(): string {
+    return this.config.domainName ? `https://${this.config.domainName}` : `https://${this.edge.distribution.distributionDomainName}`;
+  }
+
   private outputs(): void {
-    const siteUrl = this.config.domainName ? `https://${this.config.domainName}/` : `https://${this.edge.distribution.distributionDomainName}/`;
+    const siteUrl = `${this.siteAddress()}/`;
     new CfnOutput(this, 'SiteUrl', { value: siteUrl, description: 'Set siteUrl in content/publication.yaml to this' });
     new CfnOutput(this, 'ApiUrl', { value: `${siteUrl}${API_PREFIX.slice(1)}/`, description: 'Set digest.apiUrl in content/publication.yaml to this' });
     new CfnOutput(this, 'ContentBucketName', { value: this.contentBucket.bucketName });
@@ -374,6 +395,9 @@ export class NewsletterStack extends Stack {
     new CfnOutput(this, 'DeliveryQueueUrl', { value: this.queue.queueUrl });
     new CfnOutput(this, 'DeliveryDeadLetterQueueUrl', { value: this.deadLetters.queueUrl });
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
+    new CfnOutput(this, 'ConsoleUrl', { value: `${siteUrl}admin/`, description: 'The operator console (sign in with the adminEmail user)' });
+    new CfnOutput(this, 'OperatorsUserPoolId', { value: this.console.userPool.userPoolId });
+    new CfnOutput(this, 'DashboardName', { value: this.console.operations.dashboard.dashboardName });
     for (const [name, fn] of this.functions) new CfnOutput(this, `${pascal(name)}FunctionName`, { value: fn.functionName });
   }
 }

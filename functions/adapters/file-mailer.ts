@@ -96,8 +96,8 @@ export class FileMailer implements Mailer {
     return { messageId: messageId(id) };
   }
 
-  /** Every message in the outbox, oldest first. */
-  async list(): Promise<OutboxEntry[]> {
+  /** The id of every message in the outbox, oldest first (one directory listing, no file read). */
+  async ids(): Promise<string[]> {
     let names: string[];
     try {
       names = await readdir(this.dir);
@@ -105,9 +105,13 @@ export class FileMailer implements Mailer {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
+    return names.filter((n) => n.endsWith(EML)).sort().map((name) => name.slice(0, -EML.length));
+  }
+
+  /** Every message in the outbox, oldest first. */
+  async list(): Promise<OutboxEntry[]> {
     const entries: OutboxEntry[] = [];
-    for (const name of names.filter((n) => n.endsWith(EML)).sort()) {
-      const id = name.slice(0, -EML.length);
+    for (const id of await this.ids()) {
       const meta = await readMeta(join(this.dir, `${id}.json`));
       entries.push({ id, to: typeof meta.to === 'string' ? meta.to : '', tags: meta.tags ?? {} });
     }

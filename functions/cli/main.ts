@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Help } from 'commander';
+import { PROJECT_ROOT } from '../wiring/paths.ts';
 
 type Register = (program: Command) => void;
 
@@ -41,8 +44,14 @@ export const COMMANDS: { name: string; term: string; description: string; load: 
   {
     name: 'subscribers',
     term: 'subscribers',
-    description: 'add, confirm, remove, list, import and export subscribers',
+    description: 'add, confirm, remove, show, list, import and export subscribers',
     load: async () => (await import('./commands/subscribers.ts')).registerSubscribers,
+  },
+  {
+    name: 'issues',
+    term: 'issues [options]',
+    description: 'list every issue, newest first, with its figures; "issues show ID" for one',
+    load: async () => (await import('./commands/issues.ts')).registerIssues,
   },
   {
     name: 'status',
@@ -58,11 +67,18 @@ function invokedCommand(argv: string[]): string | undefined {
   return words[0] === 'help' ? words[1] : words[0];
 }
 
+/** The product's version, from package.json. */
+export function productVersion(): string {
+  const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof version === 'string' ? version : 'unknown';
+}
+
 /** The program with every command listed and, fully defined, the one `argv` runs (all of them without argv). */
 export async function createProgram(argv?: string[]): Promise<Command> {
   const program = new Command('newsletter')
     .description('Publish a newsletter: feeds, pages and email digests from Markdown articles')
     .showHelpAfterError('(run with --help for usage)')
+    .version(productVersion(), '-V, --version', 'print the version')
     .exitOverride();
   const invoked = argv && invokedCommand(argv);
   const terms = new Map(COMMANDS.map((c) => [c.name, c.term]));
@@ -83,8 +99,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version exit 0; usage errors were already printed by commander.
-      return error.exitCode;
+      // Help and version exit 0; usage errors (an unknown option or command, a missing argument) were
+      // already printed by commander and, like every bad argument, exit 2.
+      return error.exitCode === 0 ? 0 : 2;
     }
     const err = error as Error & { exitCode?: number };
     process.stderr.write(`newsletter: ${err.message.split('\n').join('\n  ')}\n`);

@@ -22,6 +22,8 @@ export const VARIABLES = {
   SES_CONFIGURATION_SET: required,
   /** Messages per second this function may send: its role may not read the account's quota. */
   MAX_SEND_RATE: positiveNumber,
+  /** The plan-issue function, which the console's "send now" invokes. */
+  PLAN_FUNCTION: required,
 } as const;
 
 export type Variable = keyof typeof VARIABLES;
@@ -40,6 +42,9 @@ export const FUNCTION_ENV = {
   // QUEUE_URL: to hold a paused batch back (ChangeMessageVisibility); the worker never sends to the queue.
   deliver: ['TABLE_NAME', 'QUEUE_URL', 'SES_CONFIGURATION_SET', 'MAX_SEND_RATE'],
   'ses-events': ['TABLE_NAME'],
+  // The console's API: test sends and resent confirmations (SES), the issue due as it will look
+  // (SITE_BUCKET: the site's manifest, as the planner reads it), and "send now" (PLAN_FUNCTION).
+  admin: ['CONTENT_BUCKET', 'SITE_BUCKET', 'TEMPLATES_DIR', 'TABLE_NAME', 'TOKEN_SECRET_PARAM', 'SES_CONFIGURATION_SET', 'MAX_SEND_RATE', 'PLAN_FUNCTION'],
 } as const satisfies Record<string, readonly Variable[]>;
 
 export type FunctionName = keyof typeof FUNCTION_ENV;

@@ -7,8 +7,9 @@ import { loadWebTemplates, renderMessagePage, type WebTemplates } from '../core/
 import type { HttpHandler } from '../handlers/http/methods.ts';
 import { SECURITY_HEADERS } from '../handlers/http/response.ts';
 import type { System } from '../wiring/system.ts';
+import type { LocalConsole } from './admin.ts';
 import { readBody, sendResult, toApiGatewayEvent } from './api-gateway.ts';
-import { readOutboxMessage, renderOutboxPage } from './outbox.ts';
+import { messageView, readOutboxMessage, renderOutboxPage } from './outbox.ts';
 import { serveStatic } from './static.ts';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -29,11 +30,11 @@ const TEXT_HEADERS = { ...LOCAL_HEADERS, 'content-security-policy': "default-src
  * subscribe page, a digest preview, the outbox, and the built site. Pages change nothing: only POSTs
  * to the API do.
  */
-export async function localRoutes(input: { system: System; siteDir: string; url: string; api: Record<'subscribe' | 'confirm' | 'unsubscribe' | 'preferences', HttpHandler> }): Promise<Route> {
+export async function localRoutes(input: { system: System; siteDir: string; url: string; api: Record<'subscribe' | 'confirm' | 'unsubscribe' | 'preferences', HttpHandler>; console?: LocalConsole | undefined }): Promise<Route> {
   const { system, siteDir, api } = input;
   const { settings, outbox } = system;
   const web: WebTemplates = await loadWebTemplates(system.templates);
-  const outboxTemplate = await system.templates.load('outbox.html');
+  const [outboxTemplate, messageTemplate] = await Promise.all([system.templates.load('outbox.html'), system.templates.load('outbox-message.html')]);
   const page = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = PAGE_HEADERS) => void res.writeHead(status, headers).end(body);
   const notFound = (res: ServerResponse, heading: string, paragraphs: string[] = []) => page(res, 404, renderMessagePage(web, settings, heading, paragraphs));
 
@@ -55,7 +56,14 @@ export async function localRoutes(input: { system: System; siteDir: string; url:
     const message = await readOutboxMessage(outbox, id);
     if (!message) return notFound(res, 'No such message');
     if (ext === '.txt' || !message.html) return void res.writeHead(200, { ...TEXT_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end(message.text ?? '');
-    page(res, 200, message.html, MAIL_HEADERS);
+    page(res, 200, messageView(message, messageTemplate, settings.siteUrl), MAIL_HEADERS);
+  };
+
+  const outboxList = async (res: ServerResponse, query: URLSearchParams) => {
+    const asked = query.get('page') ?? '1';
+    const html = outbox && /^\d{1,6}$/.test(asked) ? await renderOutboxPage(outbox, outboxTemplate, web, settings, Number(asked)) : undefined;
+    if (html === undefined) return notFound(res, 'No such page of the outbox', ['The outbox has fewer pages than that.']);
+    page(res, 200, html);
   };
 
   return async (req, res) => {
@@ -66,6 +74,8 @@ export async function localRoutes(input: { system: System; siteDir: string; url:
       const body = await readBody(req);
       return sendResult(res, await api[apiRoute](toApiGatewayEvent(req, requestUrl, body, `/${apiRoute}`)));
     }
+    // The operator console (/admin/) and its API (/api/admin/), behind this run's secret.
+    if (input.console && (await input.console.handle(req, res, requestUrl))) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return void res.writeHead(405, { ...LOCAL_HEADERS, allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('Use GET: only the API under /api/ takes other methods.');
     }
@@ -73,7 +83,7 @@ export async function localRoutes(input: { system: System; siteDir: string; url:
       return sendResult(res, await api.subscribe(toApiGatewayEvent(req, requestUrl, Buffer.alloc(0), '/subscribe')));
     }
     if (path === '/preview') return preview(res);
-    if (outbox && (path === '/outbox' || path === '/outbox/')) return page(res, 200, await renderOutboxPage(outbox, outboxTemplate, web, settings));
+    if (outbox && (path === '/outbox' || path === '/outbox/')) return outboxList(res, requestUrl.searchParams);
     const item = /^\/outbox\/([A-Za-z0-9-]+)(\.txt|\.eml)?$/.exec(path);
     if (item) return outboxItem(res, item[1]!, item[2]);
     if (await serveStatic(siteDir, path, req, res)) return;

@@ -10,6 +10,7 @@ import { unsubscribeHandler } from '../handlers/unsubscribe.ts';
 import { apiDeps } from '../wiring/api.ts';
 import { apiMail } from '../wiring/confirmation-mail.ts';
 import { openSystem, type System } from '../wiring/system.ts';
+import { localConsole } from './admin.ts';
 import type { BuildSummary } from './build-worker.ts';
 import { siteRebuilds } from './rebuilds.ts';
 import { localRoutes, type Route } from './routes.ts';
@@ -31,6 +32,8 @@ export interface ServerOptions {
 
 export interface RunningServer {
   url: string;
+  /** The operator console's secret for this run: the console is at `${url}admin/#secret=${adminToken}`. */
+  adminToken: string;
   system: System;
   /** Rebuilds the site now (also done on every content change and when a scheduled article's time comes). */
   rebuild(): Promise<BuildSummary>;
@@ -90,6 +93,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const siteDir = resolve(system.dataDir, 'site');
   const site = siteRebuilds({ paths: { content: options.contentDir, out: siteDir, templates: options.templatesDir }, settings: system.settings, log, store: system.store });
   let schedule: { stop(): void } | undefined;
+  let adminConsole: Awaited<ReturnType<typeof localConsole>> | undefined;
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -102,7 +106,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await system.close();
   };
   try {
-    routes = await localRoutes({ system, siteDir, url, api: { subscribe: subscribeHandler(api), confirm: confirmHandler(api), unsubscribe: unsubscribeHandler(api), preferences: preferencesHandler(api) } });
+    adminConsole = await localConsole({ system, url, port, templatesDir: options.templatesDir });
+    routes = await localRoutes({ system, siteDir, url, console: adminConsole, api: { subscribe: subscribeHandler(api), confirm: confirmHandler(api), unsubscribe: unsubscribeHandler(api), preferences: preferencesHandler(api) } });
     // The API answers while the first build runs; the server is reported running once the site is there.
     await site.rebuild();
     if (options.schedule !== false) schedule = digestSchedule(system);
@@ -110,5 +115,5 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await close();
     throw error;
   }
-  return { url, system, rebuild: site.rebuild, close };
+  return { url, adminToken: adminConsole!.token, system, rebuild: site.rebuild, close };
 }

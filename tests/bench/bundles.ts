@@ -34,6 +34,7 @@ const PLACEHOLDER: Record<Variable, string> = {
   TEMPLATES_DIR: '/var/task/templates',
   SES_CONFIGURATION_SET: 'bench',
   MAX_SEND_RATE: '14',
+  PLAN_FUNCTION: 'bench-plan-issue',
 };
 /** Each function's environment, as the stack sets it: a composition root reads it when imported. */
 const envOf = (spec: FunctionSpec) => Object.fromEntries(FUNCTION_ENV[spec.name].map((v) => [v, PLACEHOLDER[v]]));

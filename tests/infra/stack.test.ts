@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_ROUTES } from '../../functions/handlers/http/admin-routes.ts';
 import { ACCESS, TABLE_ACTIONS, type Access } from '../../infra/access.ts';
 import { readConfig } from '../../infra/config.ts';
 import { FUNCTION_ENV, type Variable } from '../../functions/lambdas/env.ts';
@@ -169,7 +170,7 @@ describe('the CDK stack', () => {
       AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
       CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
       OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
-    })]);
+    }), expect.objectContaining({ PathPattern: '/admin*' })]);
     const integrations = ofType(template, 'AWS::ApiGatewayV2::Integration');
     const routes = Object.values(ofType(template, 'AWS::ApiGatewayV2::Route')).map((r) => {
       const integrationId = JSON.stringify(r.Properties.Target).match(/"Ref":"([^"]+)"/)![1]!;
@@ -185,7 +186,9 @@ describe('the CDK stack', () => {
       'POST /api/preferences → unsubscribe',
       'POST /api/subscribe → subscribe',
       'POST /api/unsubscribe → unsubscribe',
-    ]);
+      // The console's routes (each behind the JWT authorizer: tests/infra/console.test.ts).
+      ...ADMIN_ROUTES.map((route) => `${route.replace(' /', ' /api/')} → admin`),
+    ].sort());
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
@@ -311,6 +314,7 @@ describe('the CDK stack', () => {
       TOKEN_SECRET_PARAM: ['secret:read'],
       SES_CONFIGURATION_SET: ['mail:send'],
       MAX_SEND_RATE: ['mail:send'],
+      PLAN_FUNCTION: ['plan:invoke'],
     };
     for (const spec of FUNCTIONS) {
       const variables = ofType(template, 'AWS::Lambda::Function')[functionId(template, spec.name)]!.Properties.Environment.Variables as Record<string, unknown>;
@@ -330,6 +334,7 @@ describe('the CDK stack', () => {
         TEMPLATES_DIR: '/var/task/templates',
         SES_CONFIGURATION_SET: { Ref: expect.stringMatching(/^ConfigurationSet/) },
         MAX_SEND_RATE: expect.stringMatching(/^\d+(\.\d+)?$/),
+        PLAN_FUNCTION: { Ref: expect.stringMatching(/^PlanIssueFunction/) },
       };
       for (const variable of FUNCTION_ENV[spec.name]) expect(variables[variable], `${spec.name} ${variable}`).toEqual(held[variable]);
     }

@@ -205,10 +205,11 @@ describe('newsletter import', () => {
   it('rejects a bad date, a missing title and a non-UTF-8 file with one line each', () => {
     const source = tempTree({ 'a.txt': 'Text.', 'latin1.txt': Buffer.from([0x43, 0x61, 0x66, 0xe9]) });
     const badDate = runCli(['import', join(source, 'a.txt'), '--title', 'T', '--date', 'last Tuesday', '--content', tempDir()]);
-    expect(badDate.status).toBe(1);
+    // Bad arguments exit 2, like every command's.
+    expect(badDate.status).toBe(2);
     expect(badDate.stderr).toBe('newsletter: --date: "last Tuesday" is not an ISO 8601 date-time with an offset, e.g. 2024-11-20T09:00:00+09:00\n');
     const noTitle = runCli(['import', join(source, 'a.txt')]);
-    expect(noTitle.status).toBe(1);
+    expect(noTitle.status).toBe(2);
     expect(noTitle.stderr).toContain("required option '--title <title>' not specified");
     const latin = runCli(['import', join(source, 'latin1.txt'), '--title', 'T', '--content', tempDir()]);
     expect(latin.status).toBe(1);

@@ -26,6 +26,13 @@ export function registerImport(program: Command): void {
     .option('--content <dir>', 'content directory', 'content')
     .option('--force', 'replace an existing article with the same slug')
     .action(async (file: string, opts: { title: string; date?: string; author?: string; slug?: string; content: string; force?: boolean }) => {
+      // The options first: a bad one is a bad argument (exit 2), whatever the file.
+      const date = opts.date ?? localIsoNow();
+      const check = frontMatterSchema.safeParse({ title: opts.title, date, slug: opts.slug, author: opts.author });
+      if (!check.success) {
+        const issue = check.error.issues[0]!;
+        throw new CliError(`--${issue.path.join('.')}: ${issue.message}`, 2);
+      }
       let bytes: Buffer;
       try {
         bytes = await readFile(file);
@@ -37,12 +44,6 @@ export function registerImport(program: Command): void {
         text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
       } catch {
         throw new CliError(`${file}: not valid UTF-8 text; convert it first (e.g. iconv -f windows-1252 -t utf-8)`);
-      }
-      const date = opts.date ?? localIsoNow();
-      const check = frontMatterSchema.safeParse({ title: opts.title, date, slug: opts.slug, author: opts.author });
-      if (!check.success) {
-        const issue = check.error.issues[0]!;
-        throw new CliError(`--${issue.path.join('.')}: ${issue.message}`);
       }
       let result;
       try {

@@ -3,6 +3,7 @@ import type { SendProgress, SendSummary } from '../../local/send.ts';
 import { CliError } from '../errors.ts';
 import { pastTimeOption } from '../time-option.ts';
 import { systemOptions, withSystem, type SystemOptions } from '../system.ts';
+import { sendTest, TEST_OPTION } from './send-test.ts';
 
 function progressPrinter(tty: boolean): { update(p: SendProgress): void; done(): void } {
   let last = 0;
@@ -47,10 +48,12 @@ export function registerSend(program: Command): void {
       .description("plan and deliver each newsletter's issue due now (or at --at); running it again sends nothing twice")
       .option('--at <time>', 'send the issues due at this time, ISO 8601: for each newsletter, the latest time of its schedule at or before it (default: now)')
       .option('--newsletter <id>', 'only this newsletter (its id in content/publication.yaml)')
-      .option('--dry-run', 'show what would go out, change nothing'),
-  ).action(async (opts: SystemOptions & { at?: string; dryRun?: boolean; newsletter?: string }) => {
-    const at = pastTimeOption('--at', opts.at, new Date());
+      .option('--dry-run', 'show what would go out, change nothing')
+      .option(...TEST_OPTION),
+  ).action(async (opts: SystemOptions & { at?: string; dryRun?: boolean; newsletter?: string; test?: string }) => {
     if (opts.newsletter !== undefined && !/^[a-z0-9-]{1,40}$/.test(opts.newsletter)) throw new CliError(`--newsletter: ${JSON.stringify(opts.newsletter)} is not a newsletter id`, 2);
+    if (opts.test !== undefined) return sendTest(opts.test, opts);
+    const at = pastTimeOption('--at', opts.at, new Date());
     // Loaded when used: the renderer (MJML) takes a second to load and most commands never need it.
     const [{ sendDue, SendLockedError }, { PlanningError }] = await Promise.all([import('../../local/send.ts'), import('../../core/sending/errors.ts')]);
     await withSystem(opts, async (system) => {

@@ -28,7 +28,7 @@ export function registerServe(program: Command): void {
     .option('--no-schedule', 'do not run the digest schedule')
     .action(async (opts: { port?: string; host: string; content: string; data?: string; create?: boolean; schedule: boolean }) => {
       const port = Number(opts.port ?? process.env.PORT ?? 3000);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: ${JSON.stringify(opts.port ?? process.env.PORT)} is not a port number`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: ${JSON.stringify(opts.port ?? process.env.PORT)} is not a port number`, 2);
       const { PortInUseError, startServer } = await import('../../local/server.ts');
       const log = lineLogger();
       const { dataDir, createDataDir } = dataDirOptions(opts);
@@ -49,6 +49,7 @@ export function registerServe(program: Command): void {
           `  subscribe   ${u}subscribe`,
           `  preview     ${u}preview`,
           `  outbox      ${u}outbox`,
+          `  console     ${u}admin/#secret=${server.adminToken}  (this address is the console's key until the server stops)`,
           `  schedule    ${opts.schedule ? newslettersOf(server.system.settings).map((n) => `${n.id} ${n.schedule.cron} (${n.schedule.timezone})`).join('; ') : 'off'}`,
           'Press Ctrl-C to stop.',
           '',

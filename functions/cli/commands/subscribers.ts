@@ -11,6 +11,7 @@ import type { System } from '../../wiring/system.ts';
 import { CliError } from '../errors.ts';
 import { systemOptions, withSystem, type SystemOptions } from '../system.ts';
 import { exportSubscribers, importReport, importSubscribers } from './subscribers-csv.ts';
+import { registerSubscribersShow } from './subscribers-show.ts';
 
 const PAGE = 500;
 
@@ -168,7 +169,7 @@ formula (starting with = + - @) are written with a leading apostrophe, which imp
 type Options = SystemOptions;
 
 export function registerSubscribers(program: Command): void {
-  const group = program.command('subscribers').description('add, confirm, remove, list, import and export subscribers');
+  const group = program.command('subscribers').description('add, confirm, remove, show, list, import and export subscribers');
 
   systemOptions(
     group
@@ -200,6 +201,8 @@ export function registerSubscribers(program: Command): void {
     const email = address(raw);
     process.stdout.write(`${await withSystem(opts, (system) => remove(system, email, new Date()))}\n`);
   });
+
+  registerSubscribersShow(group);
 
   systemOptions(
     group
