@@ -50,6 +50,8 @@ interface Console {
 async function console_(files: Record<string, string> = { 'publication.yaml': settingsYaml(), 'articles/first.md': articleText({ title: 'First report', date: '2026-01-03T10:00:00Z' }) }): Promise<Console> {
   const contentDir = tempTree(files);
   const world = await wireWorld({ dynamo, ses: ses.client(), contentDir });
+  // SES's Send and Delivery events reach the SES-events handler, as through the configuration set.
+  ses.publish = (event) => world.handlers.sesEvents(snsEvent([event]));
   world.clock.now = new Date('2026-01-05T07:00:30Z');
   const starts: Console['starts'] = [];
   // "Send now" as on AWS: the planner asked for the time; here the queue is drained into the worker at once.
@@ -174,7 +176,7 @@ describe('the console API', () => {
       id: '2026-01-05T0700Z',
       status: 'sent',
       archiveUrl: 'https://gazette.example.org/news/issues/2026-01-05T0700Z.html',
-      figures: { planned: 3, sent: 3, skipped: 0, failed: 0, delivered: 0, bounced: 0, complained: 0, rejected: 0 },
+      figures: { planned: 3, sent: 3, skipped: 0, failed: 0, delivered: 3, bounced: 0, complained: 0, rejected: 0 },
     })]);
     const one = (await c.call('GET', '/admin/issues/2026-01-05T0700Z')).json;
     expect(one.articleList.map((a: { title: string }) => a.title)).toEqual(['First report']);
