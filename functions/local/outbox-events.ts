@@ -1,4 +1,5 @@
 import type { Logger, Mailer } from '../core/ports.ts';
+import type { DeliveryStore, DeliveryTally, IssueStore } from '../core/sending/ports.ts';
 import { applySesEvent, type SesEventDeps } from '../core/sending/ses-events.ts';
 
 /**
@@ -24,4 +25,19 @@ export function recordingOutbox(outbox: Mailer, deps: SesEventDeps, now: () => D
       return sent;
     },
   };
+}
+
+/**
+ * After a local send of an issue: a message the outbox wrote whose Delivery a crash cut off (its Send
+ * recorded, so it is not sent again) is recorded as delivered, and the issue's delivered figure is set to
+ * the records' count, which no crash between an event and its count can then leave short.
+ */
+export async function settleDelivered(stores: { deliveries: DeliveryStore & DeliveryTally; issues: IssueStore }, issueId: string, now: () => Date): Promise<void> {
+  let tally = await stores.deliveries.eventTally(issueId, 'delivered');
+  if (tally.missing.length > 0) {
+    for (const subscriber of tally.missing) await stores.deliveries.recordEvent(issueId, subscriber, 'delivered', now());
+    tally = await stores.deliveries.eventTally(issueId, 'delivered');
+  }
+  const issue = await stores.issues.getIssue(issueId);
+  if (issue && issue.delivered !== tally.counted) await stores.issues.addCounts(issueId, { delivered: tally.counted - issue.delivered });
 }

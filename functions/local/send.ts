@@ -12,7 +12,7 @@ import { POLICY } from '../core/policy.ts';
 import { DataDirError } from '../wiring/data-errors.ts';
 import { deliverDeps } from '../wiring/deliver.ts';
 import { sesEventDeps } from '../wiring/ses-events.ts';
-import { recordingOutbox } from './outbox-events.ts';
+import { recordingOutbox, settleDelivered } from './outbox-events.ts';
 import { planDeps } from '../wiring/plan.ts';
 import { createFileExclusive, processAlive, readStateText } from '../wiring/state-file.ts';
 import type { System } from '../wiring/system.ts';
@@ -214,6 +214,7 @@ export async function sendIssue(system: System, at: Date, options: SendOptions =
       for (const batch of await system.stores.issues.pendingBatches(id)) await deliverBatch(batch);
       const issue = await system.stores.issues.getIssue(id);
       if (issue) await system.stores.issues.finishIssue(issue, now());
+      await settleDelivered(system.stores, id, now);
     };
     const deps = { ...planner, queue: { enqueue: deliverBatch } };
     let plan = await planIssue(deps, newsletter, at, now());
@@ -225,6 +226,7 @@ export async function sendIssue(system: System, at: Date, options: SendOptions =
     }
     if (plan.outcome === 'no-articles') return { newsletter: newsletter.id, kind: 'nothing-to-send', issueId, reason: 'no new articles since the last issue' };
     if (plan.outcome !== 'planned') await finishPlanned(issueId);
+    else await settleDelivered(system.stores, issueId, now);
     return { newsletter: newsletter.id, kind: 'sent', issueId, plan: plan.outcome, progress, incomplete, paused };
   } finally {
     release();

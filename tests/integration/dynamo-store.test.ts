@@ -5,6 +5,7 @@ import { DynamoDeliveryStore } from '../../functions/adapters/dynamo/deliveries.
 import { DynamoIssueStore } from '../../functions/adapters/dynamo/issues.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscribers.ts';
 import { subscriberId } from '../../functions/core/subscribers/identity.ts';
+import { settleDelivered } from '../../functions/local/outbox-events.ts';
 import { KEPT_REQUESTS } from '../../functions/core/subscribers/ledger.ts';
 import { startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
 import { issueContent, issueRecord, testSettings } from '../helpers/factories.ts';
@@ -198,6 +199,30 @@ describe('delivery and issue records', () => {
     expect(Object.fromEntries([...recorded].map(([id, r]) => [id, r.status]))).toEqual({ s1: 'sent', s2: 'failed', s3: 'skipped' });
     const [record] = await deliveries.forSubscriber('s1', ['I1']);
     expect(record).toMatchObject({ status: 'sent', sentAt: at(MIN), deliveredAt: at(2 * MIN), openedAt: undefined });
+  });
+
+  it('after a local crash: messages whose Delivery was cut off are recorded delivered, and the issue counts each once', async () => {
+    const table = await dynamo.table();
+    const deliveries = new DynamoDeliveryStore(dynamo.docs, table);
+    const issues = new DynamoIssueStore(dynamo.docs, table);
+    const issue = issueRecord(testSettings(), { id: 'SETTLE', listId: 'L', scheduledFor: T0 });
+    await issues.createIssue(issue);
+    // s1 went through both events and was counted; s2 and s3 got their Send but the process died before
+    // their Delivery; s4 was skipped; s5's Delivery was recorded but its count was lost.
+    for (const s of ['s1', 's2', 's3', 's5']) await deliveries.markSent('SETTLE', s, `m-${s}`, T0);
+    await deliveries.recordEvent('SETTLE', 's1', 'delivered', T0);
+    await issues.addCounts('SETTLE', { delivered: 1 });
+    await deliveries.recordEvent('SETTLE', 's5', 'delivered', T0);
+    await deliveries.markSkipped('SETTLE', 's4', 'unsubscribed', T0);
+    expect(await deliveries.eventTally('SETTLE', 'delivered')).toEqual({ counted: 2, missing: ['s2', 's3'] });
+
+    await settleDelivered({ deliveries, issues }, 'SETTLE', () => at(MIN));
+    expect((await issues.getIssue('SETTLE'))?.delivered).toBe(4);
+    expect(await deliveries.eventTally('SETTLE', 'delivered')).toEqual({ counted: 4, missing: [] });
+    expect((await deliveries.forSubscriber('s2', ['SETTLE']))[0]).toMatchObject({ status: 'sent', deliveredAt: at(MIN) });
+    // Settling again changes nothing.
+    await settleDelivered({ deliveries, issues }, 'SETTLE', () => at(2 * MIN));
+    expect((await issues.getIssue('SETTLE'))?.delivered).toBe(4);
   });
 
   it('one subscriber\'s deliveries across issues come back in the order asked, with status, reason and times', async () => {

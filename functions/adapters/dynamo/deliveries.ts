@@ -1,9 +1,9 @@
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IssueEventCount } from '../../core/issue/types.ts';
-import type { DeliveryHistory, DeliveryRecord, DeliveryStore } from '../../core/sending/ports.ts';
+import type { DeliveryHistory, DeliveryRecord, DeliveryStore, DeliveryTally } from '../../core/sending/ports.ts';
 import type { DeliveryStatus, RecordedDelivery } from '../../core/sending/types.ts';
-import { deliveryKey as key } from './keys.ts';
-import { batchGet, date, written } from './table.ts';
+import { DELIVERY, deliveryKey as key, issuePartition } from './keys.ts';
+import { batchGet, date, queryAll, written } from './table.ts';
 
 /** The time attribute of each kind of event on a delivery record. */
 const EVENT_TIME: Record<IssueEventCount, keyof DeliveryRecord & `${string}At`> = {
@@ -20,7 +20,7 @@ const EVENT_TIME: Record<IssueEventCount, keyof DeliveryRecord & `${string}At`> 
  * sender, the rest from SES's events. Every write is one item; the firsts (skipped, each event's time)
  * are conditional, so a repeated write changes nothing.
  */
-export class DynamoDeliveryStore implements DeliveryStore, DeliveryHistory {
+export class DynamoDeliveryStore implements DeliveryStore, DeliveryHistory, DeliveryTally {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
 
   async markSent(issueId: string, subscriberId: string, messageId: string, at: Date): Promise<void> {
@@ -76,6 +76,27 @@ export class DynamoDeliveryStore implements DeliveryStore, DeliveryHistory {
         }),
       ),
     );
+  }
+
+  /**
+   * One issue's sent deliveries and which of them have an event of this kind: how many do, and the
+   * subscribers of those that do not (one paged query over the issue's records).
+   */
+  async eventTally(issueId: string, kind: IssueEventCount): Promise<{ counted: number; missing: string[] }> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :dlv)',
+      ExpressionAttributeValues: { ':pk': issuePartition(issueId), ':dlv': DELIVERY },
+      ProjectionExpression: 'sk, #s, #t',
+      ExpressionAttributeNames: { '#s': 'status', '#t': EVENT_TIME[kind] },
+    });
+    let counted = 0;
+    const missing: string[] = [];
+    for (const item of items) {
+      if (item[EVENT_TIME[kind]] !== undefined) counted++;
+      else if (item.status === 'sent') missing.push(String(item.sk).slice(DELIVERY.length));
+    }
+    return { counted, missing };
   }
 
   async recorded(issueId: string, subscriberIds: readonly string[]): Promise<Map<string, RecordedDelivery>> {

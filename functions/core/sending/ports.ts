@@ -103,6 +103,11 @@ export interface DeliveryRecord {
   clickedAt?: Date | undefined;
 }
 
+/** One issue's sent deliveries against one kind of event: how many have it, and who does not (on one machine, to settle after a crash). */
+export interface DeliveryTally {
+  eventTally(issueId: string, kind: IssueEventCount): Promise<{ counted: number; missing: string[] }>;
+}
+
 /** One subscriber's deliveries across the issues named (newest first when the ids are). */
 export interface DeliveryHistory {
   forSubscriber(subscriberId: string, issueIds: readonly string[]): Promise<DeliveryRecord[]>;
