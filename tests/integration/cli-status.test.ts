@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamo/subscribers.ts';
 import { subscriberId } from '../../functions/core/subscribers/identity.ts';
 import { openSystem } from '../../functions/wiring/system.ts';
-import { BIN, runCli, tempDir, tempTree, type RunResult } from '../helpers/cli.ts';
+import { BIN, ROOT, runCli, tempDir, tempTree, type RunResult } from '../helpers/cli.ts';
 import { startDynalite, type LocalDynamo } from '../helpers/dynalite.ts';
 import { issueRecord, settingsObject, settingsYaml } from '../helpers/factories.ts';
 
@@ -67,6 +67,20 @@ describe('newsletter status', () => {
     expect(after.stdout).toContain('subscribers: 0 pending, 1 confirmed, 1 unsubscribed, 0 suppressed\n');
     expect(after.stdout).toContain('last issue: 2026-11-22T2200Z sending: sent 48, skipped 1, failed 1, batches 1/3\n');
     expectNextMonday(after.stdout);
+  }, 120_000);
+
+  it('with several newsletters, names each one\'s last issue and next send (the sample publication: digest and military)', async () => {
+    const cwd = tempDir();
+    const run = (...args: string[]) => runCli([...args, '--content', join(ROOT, 'content'), '--data', 'store', '--create'], { cwd, env: ENV });
+    expect(run('send', '--at', '2024-11-25T00:00:00Z').status).toBe(0);
+    const status = run('status');
+    expect(status.status).toBe(0);
+    const lines = status.stdout.trim().split('\n').slice(2);
+    expect(lines.map((l) => l.split(':')[0])).toEqual(['digest', 'digest', 'military', 'military']);
+    expect(lines[0]).toBe('digest: last issue: 2024-11-24T2200Z sent: sent 0, skipped 0, failed 0, batches 0/0');
+    expect(lines[1]).toMatch(/^digest: next send: \S+Z, Mon, \d{1,2} \w{3} \d{4}, 07:00 \(Asia\/Seoul\)$/);
+    expect(lines[2]).toBe('military: last issue: military-2024-11-21T0900Z sent: sent 0, skipped 0, failed 0, batches 0/0');
+    expect(lines[3]).toMatch(/^military: next send: \S+Z, Thu, \d{1,2} \w{3} \d{4}, 18:00 \(Asia\/Seoul\)$/);
   }, 120_000);
 
   describe('against DynamoDB (TABLE_NAME set)', () => {

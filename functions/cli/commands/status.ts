@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { IssueSchedule } from '../../core/issue/schedule.ts';
+import { newslettersOf, type Newsletter } from '../../core/newsletters/list.ts';
 import type { IssueSummary } from '../../core/issue/types.ts';
 import { SUBSCRIBER_STATES } from '../../core/subscribers/types.ts';
 import type { System } from '../../wiring/system.ts';
@@ -27,22 +28,35 @@ function issueLine(issue: IssueSummary | undefined): string {
   return `last issue: ${issue.id} ${issue.status}${paused}: sent ${issue.sent}, skipped ${issue.skipped}, failed ${issue.failed}, ${batches}`;
 }
 
-/** What an operator checks first: who is on the list, how the last issue went, when the next one is due. */
+/** One newsletter's last issue and next scheduled send. */
+async function newsletterLines(system: System, newsletter: Newsletter, now: Date): Promise<string[]> {
+  const { schedule } = newsletter;
+  const recent = await system.stores.issues.listIssues(newsletter.listId, { limit: 1 });
+  const next = new IssueSchedule(schedule).atOrAfter(now);
+  return [
+    issueLine(recent.issues[0]),
+    next ? `next send: ${next.toISOString()}, ${inZone(next, schedule.timezone)}` : `next send: none (the schedule "${schedule.cron}" has no future time)`,
+  ];
+}
+
+/**
+ * What an operator checks first: who is on the list, how the last issue went, when the next one is due;
+ * with several newsletters, those two lines for each, named by its id.
+ */
 export async function statusReport(system: System, now: Date): Promise<string> {
-  const { digest } = system.settings;
-  const [counts, recent] = await Promise.all([system.stores.subscribers.countByState(), system.stores.issues.listIssues(digest.listId, { limit: 1 })]);
-  const next = new IssueSchedule(digest.schedule).atOrAfter(now);
+  const newsletters = newslettersOf(system.settings);
+  const [counts, ...perNewsletter] = await Promise.all([system.stores.subscribers.countByState(), ...newsletters.map((n) => newsletterLines(system, n, now))]);
+  const several = newsletters.length > 1;
   return [
     `store: ${system.mode === 'aws' ? 'AWS' : `embedded, in ${system.dataDir}`}`,
     `subscribers: ${SUBSCRIBER_STATES.map((state) => `${counts[state]} ${state}`).join(', ')}`,
-    issueLine(recent.issues[0]),
-    next ? `next send: ${next.toISOString()}, ${inZone(next, digest.schedule.timezone)}` : `next send: none (the schedule "${digest.schedule.cron}" has no future time)`,
+    ...perNewsletter.flatMap((lines, i) => (several ? lines.map((line) => `${newsletters[i]!.id}: ${line}`) : lines)),
   ].join('\n');
 }
 
 export function registerStatus(program: Command): void {
   systemOptions(
-    program.command('status').description('subscribers by state, the last issue and the next scheduled send'),
+    program.command('status').description("subscribers by state, and each newsletter's last issue and next scheduled send"),
   ).action(async (opts: SystemOptions) => {
     const report = await withSystem(opts, (system) => statusReport(system, new Date()));
     process.stdout.write(`${report}\n`);
