@@ -56,7 +56,7 @@ export const COMMANDS: { name: string; term: string; description: string; load: 
   {
     name: 'status',
     term: 'status [options]',
-    description: 'subscribers by state, the last issue and the next scheduled send',
+    description: "subscribers by state, and each newsletter's last issue and next scheduled send",
     load: async () => (await import('./commands/status.ts')).registerStatus,
   },
 ];
